@@ -1,0 +1,13 @@
+export type ArticleErrorCode = 'empty' | 'binary' | 'too-large' | 'no-title' | 'bad-input';
+
+/** Why an input cannot become an article. Retrying will not help, so callers can fail the job for good. */
+export class ArticleError extends Error {
+  readonly code: ArticleErrorCode;
+
+  constructor(code: ArticleErrorCode, message: string) {
+    // Messages are one line: they end up in logs and in replies to editors.
+    super(message.replace(/\s+/g, ' ').trim());
+    this.name = 'ArticleError';
+    this.code = code;
+  }
+}

@@ -1,0 +1,341 @@
+import { Readability } from '@mozilla/readability';
+import { parseHTML } from 'linkedom';
+import { normalizeForMatch } from '../text/normalize.ts';
+import { stripUnsafeChars } from '../text/sanitize.ts';
+import { splitParagraphs } from '../text/sentences.ts';
+import { ArticleError } from './errors.ts';
+import type { FeedItem, RawArticle } from './types.ts';
+
+export interface Extracted {
+  title: string;
+  paragraphs: string[];
+  url?: string;
+  publisher?: string;
+  imageUrl?: string;
+  publishedAt?: string;
+}
+
+// linkedom ships no DOM typings we can use under our lib settings: these are the few members we touch.
+interface DomNode {
+  nodeType: number;
+  nodeName: string;
+  textContent: string | null;
+  childNodes: ArrayLike<DomNode>;
+  parentNode: DomNode | null;
+}
+interface DomElement extends DomNode {
+  getAttribute(name: string): string | null;
+  querySelector(selector: string): DomElement | null;
+  querySelectorAll(selector: string): ArrayLike<DomElement>;
+}
+interface DomDocument extends DomElement {
+  body: DomElement | null;
+  title: string | null;
+}
+
+const ELEMENT = 1;
+const TEXT = 3;
+const MAX_ELEMENTS = 60_000;
+const MAX_DEPTH = 256;
+
+// Block elements end a paragraph; the others flow inside one.
+const BLOCK = new Set(
+  'ADDRESS ARTICLE BLOCKQUOTE BODY CAPTION CENTER DD DIV DL DT FIELDSET FIGURE H1 H2 H3 H4 H5 H6 HEADER HR LI MAIN OL P PRE SECTION TABLE TBODY TD TFOOT TH THEAD TR UL'.split(
+    ' ',
+  ),
+);
+// Never story text: page chrome, widgets, media and their captions.
+const SKIP = new Set(
+  'ASIDE AUDIO BUTTON CANVAS EMBED FIGCAPTION FOOTER FORM HEAD IFRAME INPUT LINK META NAV NOSCRIPT OBJECT SCRIPT SELECT STYLE SVG TEMPLATE TEXTAREA TITLE VIDEO'.split(
+    ' ',
+  ),
+);
+const PARAGRAPH_BREAK = '\u0000';
+const LINE_BREAK = '\u0001';
+
+/** RawArticle → title, paragraphs and page metadata. Text is display text, only made safe. */
+export function extractArticle(raw: RawArticle): Extracted {
+  if (typeof raw !== 'object' || raw === null) {
+    throw new ArticleError('bad-input', 'The article must be an object.');
+  }
+  if (typeof raw.html === 'string') return extractHtml(raw.html, safeUrl(raw.url));
+  if (typeof raw.feedItem === 'object' && raw.feedItem !== null) {
+    return extractFeedItem(raw.feedItem, safeUrl(raw.url));
+  }
+  if (typeof raw.text === 'string') return extractText(raw.text, safeUrl(raw.url));
+  throw new ArticleError('empty', 'The article carries no text, html or feed item.');
+}
+
+function extractText(text: string, url: string | undefined): Extracted {
+  const clean = stripUnsafeChars(text);
+  const lines = clean.split(/\r\n|[\r\n]/);
+  const headline = lines.findIndex((line) => line.trim() !== '');
+  const title = headline === -1 ? '' : collapse(lines[headline]!);
+  const body = headline === -1 ? '' : lines.slice(headline + 1).join('\n');
+  return withOptional({ title, paragraphs: textParagraphs(body) }, { url });
+}
+
+function extractFeedItem(item: FeedItem, url: string | undefined): Extracted {
+  const text = (value: unknown): string =>
+    typeof value === 'string' ? (/[<&]/.test(value) ? htmlToText(value) : value) : '';
+  const description = typeof item.description === 'string' ? item.description : '';
+  const content = typeof item.content === 'string' ? item.content : '';
+  // Feeds often put a teaser in description and the full story in content: take the fuller one.
+  const body = text(content).length >= text(description).length ? content : description;
+  const paragraphs = /<[a-z!/]/i.test(body)
+    ? htmlParagraphs(parseDocument(body))
+    : textParagraphs(body.includes('&') ? htmlToText(body) : body);
+  const link = safeUrl(item.link);
+  const base = url ?? link;
+  return withOptional(
+    { title: collapse(stripUnsafeChars(text(item.title))), paragraphs },
+    {
+      url: url ?? link,
+      publisher: collapse(stripUnsafeChars(text(item.feedTitle))),
+      imageUrl: absoluteUrl(item.imageUrl, base) ?? firstImage(body, base),
+      publishedAt: isoDate(item.date),
+    },
+  );
+}
+
+function extractHtml(html: string, url: string | undefined): Extracted {
+  const doc = parseDocument(html);
+  const meta = (...names: string[]): string | undefined => {
+    for (const name of names) {
+      const el = doc.querySelector(`meta[property="${name}" i], meta[name="${name}" i]`);
+      const content = el?.getAttribute('content')?.trim();
+      if (content) return content;
+    }
+    return undefined;
+  };
+  const canonical =
+    absoluteUrl(doc.querySelector('link[rel~="canonical" i]')?.getAttribute('href'), url) ??
+    absoluteUrl(meta('og:url'), url);
+  const pageUrl = canonical && sameSite(canonical, url) ? canonical : url;
+  const base = pageUrl ?? url;
+  const timeEl = doc.querySelector('time[datetime]');
+  const metadata = {
+    ogTitle: meta('og:title', 'twitter:title'),
+    docTitle: doc.querySelector('title')?.textContent ?? undefined,
+    h1: doc.querySelector('h1')?.textContent ?? undefined,
+    siteName: meta('og:site_name', 'application-name'),
+    imageUrl: absoluteUrl(meta('og:image', 'og:image:secure_url', 'twitter:image'), base),
+    publishedAt:
+      isoDate(meta('article:published_time', 'datePublished', 'pubdate')) ??
+      isoDate(timeEl?.getAttribute('datetime')),
+  };
+
+  // Readability edits the document it is given, so the metadata above is read first.
+  let article: ReturnType<Readability<DomElement>['parse']> = null;
+  try {
+    // Readability recurses: on absurd nesting it spends seconds, then overflows the stack.
+    if (deeperThan(doc, MAX_DEPTH)) throw new Error('too deep');
+    article = new Readability<DomElement>(doc, {
+      maxElemsToParse: MAX_ELEMENTS,
+      serializer: (node) => node,
+    }).parse();
+  } catch {
+    // Too many elements or a document Readability cannot walk: use the body text below.
+    article = null;
+  }
+  const siteName = firstText(metadata.siteName, article?.siteName);
+  const rawTitle = firstText(article?.title, metadata.ogTitle, metadata.docTitle, metadata.h1);
+  const title = stripSiteSuffix(rawTitle ?? '', siteName);
+
+  let paragraphs = article?.content ? htmlParagraphs(article.content) : [];
+  if (paragraphs.length === 0) {
+    // Readability found nothing: every block of the body, chrome (nav, aside, footer...) skipped.
+    const fresh = parseDocument(html);
+    paragraphs = fresh.body ? htmlParagraphs(fresh.body) : [];
+  }
+  // Readability keeps the headline as the first block; it is the title, not story text.
+  const titleKeys = new Set([matchKey(title), matchKey(rawTitle ?? '')]);
+  paragraphs = paragraphs.filter((p) => !titleKeys.has(matchKey(p)));
+
+  return withOptional(
+    { title, paragraphs },
+    {
+      url: pageUrl,
+      publisher: siteName,
+      imageUrl: metadata.imageUrl,
+      publishedAt: metadata.publishedAt ?? isoDate(article?.publishedTime ?? undefined),
+    },
+  );
+}
+
+/**
+ * linkedom drops content outside a complete <html><body> skeleton, so anything less (a fragment,
+ * a page without <body>) is wrapped in one; a stray <title> or <meta> still answers querySelector.
+ */
+function parseDocument(html: string): DomDocument {
+  const whole = /<html\b/i.test(html.slice(0, 4096)) && /<body\b/i.test(html);
+  const source = whole
+    ? html
+    : `<!doctype html><html><head></head><body>${html.replace(/<!doctype[^>]*>|<\/?html\b[^>]*>/gi, '')}</body></html>`;
+  const { document } = parseHTML(source);
+  return document;
+}
+
+function htmlToText(html: string): string {
+  const doc = parseDocument(html);
+  return htmlParagraphs(doc.body ?? doc).join('\n');
+}
+
+/**
+ * Block elements become paragraphs and <br> a line break, so sentences of adjacent blocks are
+ * never glued together (as textContent would do). Iterative: hostile nesting can't blow the stack.
+ */
+function htmlParagraphs(root: DomNode): string[] {
+  const parts: string[] = [];
+  const stack: (DomNode | string)[] = [root];
+  while (stack.length > 0) {
+    const item = stack.pop()!;
+    if (typeof item === 'string') {
+      parts.push(item);
+      continue;
+    }
+    if (item.nodeType === TEXT) {
+      parts.push((item.textContent ?? '').replace(/[\s\u0000\u0001]+/g, ' '));
+      continue;
+    }
+    if (item.nodeType !== ELEMENT && item !== root) continue;
+    const tag = item.nodeName.toUpperCase();
+    if (SKIP.has(tag) || (tag === 'TIME' && isStandalone(item))) continue;
+    if (tag === 'BR') {
+      parts.push(LINE_BREAK);
+      continue;
+    }
+    const block = BLOCK.has(tag);
+    if (block) stack.push(PARAGRAPH_BREAK);
+    const children = Array.from(item.childNodes);
+    for (let i = children.length - 1; i >= 0; i--) stack.push(children[i]!);
+    if (block) stack.push(PARAGRAPH_BREAK);
+  }
+  return parts
+    .join('')
+    .split(PARAGRAPH_BREAK)
+    .map((chunk) =>
+      stripUnsafeChars(chunk.replaceAll(LINE_BREAK, '\n'))
+        .split('\n')
+        .map(collapse)
+        .filter((line) => line !== '')
+        .join('\n'),
+    )
+    .filter((paragraph) => paragraph !== '');
+}
+
+/** A <time> on its own line is the page's date stamp; inside a sentence it is part of the story. */
+function isStandalone(el: DomNode): boolean {
+  const parent = el.parentNode?.nodeName.toUpperCase() ?? '';
+  return parent === '' || (BLOCK.has(parent) && parent !== 'P' && parent !== 'LI');
+}
+
+function textParagraphs(text: string): string[] {
+  return splitParagraphs(stripUnsafeChars(text))
+    .map((p) => p.split('\n').map(collapse).filter(Boolean).join('\n'))
+    .filter((p) => p !== '');
+}
+
+function firstImage(html: string, base: string | undefined): string | undefined {
+  if (!/<img\b/i.test(html)) return undefined;
+  const img = parseDocument(html).querySelector('img[src]');
+  return absoluteUrl(img?.getAttribute('src'), base);
+}
+
+/** "Headline | Site" or "Headline - Site" → "Headline", when the suffix is the site's own name. */
+function stripSiteSuffix(title: string, siteName: string | undefined): string {
+  if (!siteName) return title;
+  const siteKey = matchKey(siteName);
+  const match = /^(.+?)\s+(?:\||-|–|—|::|»|·)\s+([^|]+)$/u.exec(title);
+  if (match && matchKey(match[2]!) === siteKey) return match[1]!.trim();
+  return title;
+}
+
+function matchKey(text: string): string {
+  return normalizeForMatch(text).toLowerCase().replace(/\s+/g, ' ').trim();
+}
+
+function collapse(text: string): string {
+  return text.replace(/[ \t\f\v\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]+/g, ' ').trim();
+}
+
+/** The first candidate that still has text once made safe and collapsed to one line. */
+function firstText(...candidates: (string | null | undefined)[]): string | undefined {
+  for (const text of candidates) {
+    if (typeof text !== 'string') continue;
+    const value = collapse(stripUnsafeChars(text).replace(/\s+/g, ' '));
+    if (value !== '') return value;
+  }
+  return undefined;
+}
+
+/** Whether any element sits more than `limit` levels deep (iterative, stops early). */
+function deeperThan(root: DomNode, limit: number): boolean {
+  const stack: [DomNode, number][] = [[root, 0]];
+  while (stack.length > 0) {
+    const [node, depth] = stack.pop()!;
+    if (depth > limit) return true;
+    for (const child of Array.from(node.childNodes)) {
+      if (child.nodeType === ELEMENT) stack.push([child, depth + 1]);
+    }
+  }
+  return false;
+}
+
+function safeUrl(url: unknown): string | undefined {
+  return typeof url === 'string' ? absoluteUrl(url, undefined) : undefined;
+}
+
+/** An http(s) URL, resolved against base when relative; anything else (javascript:, data:) → undefined. */
+function absoluteUrl(url: string | null | undefined, base: string | undefined): string | undefined {
+  if (typeof url !== 'string' || url.trim() === '' || url.length > 4096) return undefined;
+  try {
+    const resolved = new URL(url.trim(), base);
+    return resolved.protocol === 'http:' || resolved.protocol === 'https:'
+      ? resolved.toString()
+      : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * A page may only name a canonical URL on its own site (last two host labels), so a hostile
+ * page cannot make its article take another site's id and link.
+ */
+function sameSite(canonical: string, url: string | undefined): boolean {
+  if (url === undefined) return true;
+  const site = (u: string): string => new URL(u).hostname.split('.').slice(-2).join('.');
+  return site(canonical) === site(url);
+}
+
+/**
+ * Any date string a page or feed gives → ISO, or undefined. Numeric dates like 06/10/2016 are
+ * day/month/year, as Arabic sites write them (Date.parse would read month/day).
+ */
+function isoDate(value: string | null | undefined): string | undefined {
+  if (typeof value !== 'string' || value.trim() === '' || value.length > 100) return undefined;
+  const text = value.trim();
+  const dmy = /^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$/.exec(text);
+  if (dmy) {
+    const [day, month, year] = [Number(dmy[1]), Number(dmy[2]), Number(dmy[3])];
+    const date = new Date(Date.UTC(year, month - 1, day));
+    const valid = date.getUTCDate() === day && date.getUTCMonth() === month - 1;
+    return valid ? date.toISOString() : undefined;
+  }
+  const time = Date.parse(text);
+  return Number.isNaN(time) ? undefined : new Date(time).toISOString();
+}
+
+/** Copies only the optional fields that have a value, so the result stays plain JSON. */
+function withOptional(
+  base: { title: string; paragraphs: string[] },
+  optional: Omit<Extracted, 'title' | 'paragraphs'>,
+): Extracted {
+  const out: Extracted = { ...base };
+  for (const key of ['url', 'publisher', 'imageUrl', 'publishedAt'] as const) {
+    const value = optional[key];
+    if (value !== undefined && value !== '') out[key] = value;
+  }
+  return out;
+}

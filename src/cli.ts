@@ -1,0 +1,184 @@
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
+import { parseArgs } from 'node:util';
+import { ArticleError } from './article/errors.ts';
+import { rawFromInput } from './article/input.ts';
+import { buildArticle } from './article/pipeline.ts';
+import type { RawArticle } from './article/types.ts';
+import { formatPost } from './telegram/format.ts';
+
+// `npm run --silent cli -- <command>`: every failure is one line on stderr and a non-zero exit.
+
+const MAX_INPUT_BYTES = 5 * 1024 * 1024;
+
+const USAGE = `usage: newsbot <command>
+  preview <file|-> [--url URL] [--publisher NAME] [--caption] [--json]
+  summarize <file|-> [--sentences N | --words N]`;
+
+export class UsageError extends Error {}
+
+export interface CliIo {
+  stdout: (s: string) => void;
+  stderr: (s: string) => void;
+  readStdin: (maxBytes: number) => Uint8Array;
+}
+
+/** Reads a file or stdin ('-'), refusing anything over the cap before reading it whole. */
+function readInput(path: string, io: CliIo): Uint8Array {
+  if (path === '-') return io.readStdin(MAX_INPUT_BYTES + 1);
+  let fd: number;
+  try {
+    fd = openSync(path, 'r');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new UsageError(
+      code === 'ENOENT' ? `no such file: ${path}` : `cannot read ${path} (${code ?? 'error'})`,
+    );
+  }
+  try {
+    const stat = fstatSync(fd);
+    if (stat.isDirectory()) throw new UsageError(`${path} is a directory`);
+    if (stat.size > MAX_INPUT_BYTES) {
+      throw new ArticleError(
+        'too-large',
+        `input is ${(stat.size / 1048576).toFixed(1)} MB; the limit is ${MAX_INPUT_BYTES / 1048576} MB`,
+      );
+    }
+    return readFd(fd, MAX_INPUT_BYTES + 1);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+export function readFd(fd: number, maxBytes: number): Uint8Array {
+  const chunks: Buffer[] = [];
+  let total = 0;
+  const buf = Buffer.alloc(65536);
+  while (total < maxBytes) {
+    let n: number;
+    try {
+      n = readSync(fd, buf, 0, Math.min(buf.length, maxBytes - total), null);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'EAGAIN') continue;
+      if ((err as NodeJS.ErrnoException).code === 'EOF') break;
+      throw err;
+    }
+    if (n === 0) break;
+    chunks.push(Buffer.from(buf.subarray(0, n)));
+    total += n;
+  }
+  return Buffer.concat(chunks);
+}
+
+function positiveInt(value: string | undefined, name: string): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1 || n > 1000) {
+    throw new UsageError(`--${name} must be a whole number from 1 to 1000`);
+  }
+  return n;
+}
+
+function rawFromArgs(
+  file: string | undefined,
+  values: { url?: string; publisher?: string },
+  io: CliIo,
+): RawArticle {
+  if (!file) throw new UsageError('missing input: give a file path or - for stdin');
+  return rawFromInput(readInput(file, io), {
+    url: values.url,
+    publisher: values.publisher,
+    sourceId: 'cli',
+  });
+}
+
+export async function runCli(argv: string[], io: CliIo): Promise<number> {
+  const [command, ...rest] = argv;
+  try {
+    switch (command) {
+      case 'preview': {
+        const { values, positionals } = parseArgs({
+          args: rest,
+          allowPositionals: true,
+          options: {
+            url: { type: 'string' },
+            publisher: { type: 'string' },
+            caption: { type: 'boolean', default: false },
+            json: { type: 'boolean', default: false },
+          },
+        });
+        const article = buildArticle(rawFromArgs(positionals[0], values, io));
+        const post = formatPost(article, { caption: values.caption });
+        if (values.json) {
+          const { title, summary, source, publisher, url, hashtags } = article;
+          const out = {
+            title,
+            summary,
+            source: source ?? null,
+            publisher: publisher ?? null,
+            url: url ?? null,
+            hashtags,
+          };
+          io.stdout(`${JSON.stringify({ ...out, html: post.html, length: post.length })}\n`);
+        } else {
+          io.stdout(`${post.html}\n`);
+        }
+        return 0;
+      }
+      case 'summarize': {
+        const { values, positionals } = parseArgs({
+          args: rest,
+          allowPositionals: true,
+          options: { sentences: { type: 'string' }, words: { type: 'string' } },
+        });
+        const sentences = positiveInt(values.sentences, 'sentences');
+        const words = positiveInt(values.words, 'words');
+        if (sentences && words) throw new UsageError('give --sentences or --words, not both');
+        const article = buildArticle(rawFromArgs(positionals[0], {}, io), { sentences, words });
+        io.stdout(`${article.summary.join('\n')}\n`);
+        return 0;
+      }
+      case undefined:
+      case 'help':
+      case '--help':
+        io.stdout(`${USAGE}\n`);
+        return command === undefined ? 2 : 0;
+      default:
+        throw new UsageError(`unknown command '${command}'`);
+    }
+  } catch (err) {
+    return reportError(err, io);
+  }
+}
+
+function reportError(err: unknown, io: CliIo): number {
+  if (err instanceof UsageError) {
+    io.stderr(`newsbot: ${err.message}\n${USAGE}\n`);
+    return 2;
+  }
+  // parseArgs throws TypeErrors with a code for unknown or malformed options.
+  if (err instanceof TypeError && 'code' in err && String(err.code).startsWith('ERR_PARSE_ARGS')) {
+    io.stderr(`newsbot: ${err.message}\n${USAGE}\n`);
+    return 2;
+  }
+  const message = err instanceof Error ? err.message : String(err);
+  io.stderr(`newsbot: ${message.split('\n')[0]}\n`);
+  return 1;
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  const io: CliIo = {
+    stdout: (s) => process.stdout.write(s),
+    stderr: (s) => process.stderr.write(s),
+    readStdin: (max) => readFd(0, max),
+  };
+  runCli(process.argv.slice(2), io).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (err: unknown) => {
+      process.stderr.write(`newsbot: ${err instanceof Error ? err.message : String(err)}\n`);
+      process.exitCode = 1;
+    },
+  );
+}

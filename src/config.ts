@@ -1,0 +1,109 @@
+import { z } from 'zod';
+
+// One schema over process.env. Every variable is documented in .env.example.
+
+const BOT_TOKEN_RE = /^\d{1,20}:[A-Za-z0-9_-]{20,100}$/;
+const CHAT_RE = /^(-?\d{1,20}|@[A-Za-z][A-Za-z0-9_]{3,31})$/;
+
+const list = (item: z.ZodString) =>
+  z
+    .string()
+    .default('')
+    .transform((s) =>
+      s
+        .split(',')
+        .map((x) => x.trim())
+        .filter(Boolean),
+    )
+    .pipe(z.array(item));
+
+const int = (def: number, min: number, max: number) =>
+  z.coerce.number().int().min(min).max(max).default(def);
+
+const bool = (def: boolean) =>
+  z
+    .enum(['true', 'false', '1', '0', 'yes', 'no', ''])
+    .default(def ? 'true' : 'false')
+    .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+const schema = z.object({
+  BOT_TOKEN: z
+    .string()
+    .regex(BOT_TOKEN_RE, 'must look like 123456:ABC… as given by @BotFather')
+    .optional(),
+  CHANNEL_ID: list(z.string().regex(CHAT_RE, 'each entry must be @channelname or a numeric id')),
+  EDITORS_CHAT_ID: z.string().regex(CHAT_RE, 'must be @name or a numeric chat id').optional(),
+  EDITOR_IDS: list(z.string().regex(/^\d{1,20}$/, 'each entry must be a numeric Telegram user id')),
+  REDIS_URL: z
+    .string()
+    .regex(/^rediss?:\/\//, 'must start with redis:// or rediss://')
+    .default('redis://127.0.0.1:6379'),
+  REDIS_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,32}$/, 'letters, digits, _ or - only')
+    .default('nb'),
+  TELEGRAM_API_ROOT: z.url({ protocol: /^https?$/ }).default('https://api.telegram.org'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  ROLE: z.enum(['bot', 'worker', 'all']).default('all'),
+  SEND_RATE_PER_SECOND: int(30, 1, 1000),
+  CHANNEL_RATE_PER_MINUTE: int(20, 1, 10_000),
+  DEDUPE_WINDOW_HOURS: int(72, 1, 24 * 365),
+  PRIVATE_RATE_PER_MINUTE: int(60, 1, 10_000),
+  WORKER_CONCURRENCY: int(4, 1, 64),
+  JOB_LOCK_MS: int(30_000, 1000, 600_000),
+  TIME_ZONE: z
+    .string()
+    .default('UTC')
+    .refine((tz) => isTimeZone(tz), 'must be an IANA time zone such as Asia/Riyadh'),
+  CONVERSATION_TIMEOUT_MINUTES: int(30, 1, 24 * 60),
+  FETCH_ALLOW_PRIVATE: bool(false),
+  FETCH_ALLOW_HOSTS: list(z.string().regex(/^[A-Za-z0-9.:[\]-]+$/, 'host or host:port')),
+  HTTP_PORT: int(0, 0, 65535),
+});
+
+export type Config = z.infer<typeof schema>;
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+function isTimeZone(tz: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Reads the configuration from the environment. Throws one ConfigError naming every bad
+ * variable; values are never echoed, so a mistyped token cannot leak into a log.
+ */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const input: Record<string, string> = {};
+  for (const key of Object.keys(schema.shape)) {
+    const value = env[key];
+    if (value !== undefined && value !== '') input[key] = value;
+  }
+  const parsed = schema.safeParse(input);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
+    throw new ConfigError(`Invalid configuration: ${problems.join('; ')}`);
+  }
+  return parsed.data;
+}
+
+/** The variables a process that talks to Telegram cannot run without. */
+export function requireTelegram(
+  config: Config,
+): Config & { BOT_TOKEN: string; CHANNEL_ID: [string, ...string[]] } {
+  const missing = [];
+  if (!config.BOT_TOKEN) missing.push('BOT_TOKEN: required to talk to Telegram');
+  const [first, ...rest] = config.CHANNEL_ID;
+  if (first === undefined) missing.push('CHANNEL_ID: required (the channel to post to)');
+  if (missing.length > 0 || !config.BOT_TOKEN || first === undefined) {
+    throw new ConfigError(`Invalid configuration: ${missing.join('; ')}`);
+  }
+  return { ...config, BOT_TOKEN: config.BOT_TOKEN, CHANNEL_ID: [first, ...rest] };
+}
