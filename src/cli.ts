@@ -1,10 +1,17 @@
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
+import type { Redis } from 'ioredis';
 import { ArticleError } from './article/errors.ts';
 import { rawFromInput } from './article/input.ts';
 import { buildArticle } from './article/pipeline.ts';
 import type { RawArticle } from './article/types.ts';
+import { loadConfig } from './config.ts';
+import { enqueueArticle } from './jobs/enqueue.ts';
+import { createQueues } from './jobs/queues.ts';
+import { createRedis } from './redis.ts';
+import { createArticleStore } from './store/articles.ts';
+import { createKeys, type Keys } from './store/keys.ts';
 import { formatPost } from './telegram/format.ts';
 
 // `npm run --silent cli -- <command>`: every failure is one line on stderr and a non-zero exit.
@@ -13,7 +20,8 @@ const MAX_INPUT_BYTES = 5 * 1024 * 1024;
 
 const USAGE = `usage: newsbot <command>
   preview <file|-> [--url URL] [--publisher NAME] [--caption] [--json]
-  summarize <file|-> [--sentences N | --words N]`;
+  summarize <file|-> [--sentences N | --words N]
+  enqueue <file|-> [--url URL] [--publisher NAME]`;
 
 export class UsageError extends Error {}
 
@@ -21,6 +29,8 @@ export interface CliIo {
   stdout: (s: string) => void;
   stderr: (s: string) => void;
   readStdin: (maxBytes: number) => Uint8Array;
+  /** Environment for commands that read the config (enqueue); process.env by default. */
+  env?: NodeJS.ProcessEnv;
 }
 
 /** Reads a file or stdin ('-'), refusing anything over the cap before reading it whole. */
@@ -138,6 +148,26 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
         io.stdout(`${article.summary.join('\n')}\n`);
         return 0;
       }
+      case 'enqueue': {
+        const { values, positionals } = parseArgs({
+          args: rest,
+          allowPositionals: true,
+          options: { url: { type: 'string' }, publisher: { type: 'string' } },
+        });
+        const raw = rawFromArgs(positionals[0], values, io);
+        // Built here too, so bad input fails now and the id the worker will use is known.
+        const article = buildArticle(raw);
+        return await withRedis(io, async (redis, keys) => {
+          const queues = createQueues({ connection: redis, keys });
+          try {
+            await enqueueArticle({ articles: createArticleStore({ redis, keys }), queues }, raw);
+          } finally {
+            await queues.close();
+          }
+          io.stdout(`${article.id}\n`);
+          return 0;
+        });
+      }
       case undefined:
       case 'help':
       case '--help':
@@ -148,6 +178,34 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     }
   } catch (err) {
     return reportError(err, io);
+  }
+}
+
+/** Runs `fn` with a fail-fast (producer) connection; Redis down is one clear error. */
+async function withRedis(
+  io: CliIo,
+  fn: (redis: Redis, keys: Keys) => Promise<number>,
+): Promise<number> {
+  const config = loadConfig(io.env ?? process.env);
+  // Name the server without any password the URL may carry.
+  const where = new URL(config.REDIS_URL).host;
+  const redis = createRedis(config.REDIS_URL, 'producer', {
+    lazyConnect: true,
+    retryStrategy: () => null,
+    connectTimeout: 5000,
+  });
+  redis.on('error', () => {});
+  try {
+    try {
+      await redis.connect();
+    } catch (err) {
+      throw new Error(
+        `cannot reach Redis at ${where}: ${err instanceof Error ? err.message : err}`,
+      );
+    }
+    return await fn(redis, createKeys(config.REDIS_PREFIX));
+  } finally {
+    redis.disconnect();
   }
 }
 

@@ -1,0 +1,107 @@
+import { type Job, UnrecoverableError } from 'bullmq';
+import { ArticleError } from '../article/errors.ts';
+import { buildArticle } from '../article/pipeline.ts';
+import type { Logger } from '../logger.ts';
+import type { ArticleStore, StoredArticle } from '../store/articles.ts';
+import type { Dedupe, Duplicate } from '../store/dedupe.ts';
+import type { PostStore } from '../store/posts.ts';
+import {
+  type ArticleJob,
+  POST_JOB_OPTIONS,
+  type PublishJob,
+  postJobId,
+  type Queues,
+} from './queues.ts';
+
+/** Editors' posts take places in a channel's line ahead of every automatic one. */
+const AHEAD = 1e12;
+
+export interface ProcessDeps {
+  articles: ArticleStore;
+  posts: PostStore;
+  dedupe: Dedupe;
+  queues: Queues;
+  logger: Logger;
+  /** The configured channels, used when a job names none. */
+  channels: readonly string[];
+  /** Takes an article marked for review instead of posting it (editors' queue). */
+  sendToReview?: (article: StoredArticle) => Promise<void>;
+}
+
+export type ArticleOutcome =
+  | { articleId: string; posted: string[] }
+  | { articleId: string; review: true }
+  | { articleId: string; dropped: Duplicate };
+
+/**
+ * The "articles" processor: RawArticle → stored Article → one post job per channel, or a
+ * logged, recorded drop when it duplicates an article already seen. Safe to run twice.
+ */
+export function createArticleProcessor(deps: ProcessDeps) {
+  const { articles, posts, dedupe, queues, logger } = deps;
+
+  /** Puts the article in each chat's line and adds its post jobs (idempotent). */
+  async function queuePosts(article: StoredArticle, chats: readonly string[], ahead: boolean) {
+    for (const chat of chats) {
+      await posts.enqueuePending(chat, article.id, ahead ? article.seq - AHEAD : article.seq);
+      await queues.posts.add(
+        'post',
+        { articleId: article.id, chat },
+        { ...POST_JOB_OPTIONS, jobId: postJobId(article.id, chat) },
+      );
+    }
+  }
+
+  return async (job: Job<ArticleJob | PublishJob>): Promise<ArticleOutcome> => {
+    const log = logger.child({ queue: 'articles', jobId: job.id });
+    const pick = (chats?: string[]) => (chats?.length ? chats : deps.channels);
+
+    if ('articleId' in job.data) {
+      const stored = await articles.get(job.data.articleId);
+      if (!stored) throw new UnrecoverableError(`article ${job.data.articleId} is not stored`);
+      const chats = pick(job.data.chats);
+      await queuePosts(stored, chats, true);
+      log.info({ articleId: stored.id, chats }, 'editor article queued ahead of the backlog');
+      return { articleId: stored.id, posted: [...chats] };
+    }
+
+    const data = job.data;
+    let built: ReturnType<typeof buildArticle>;
+    try {
+      built = buildArticle(data.raw);
+    } catch (err) {
+      if (err instanceof ArticleError) throw new UnrecoverableError(`bad article: ${err.message}`);
+      throw err;
+    }
+    const article: StoredArticle = { ...built, seq: data.seq };
+
+    // Stored before the near-duplicate check, which reads candidates' fingerprints from the store.
+    if (!(await articles.create(article))) {
+      const existing = await articles.get(article.id);
+      if (existing && existing.seq !== article.seq) {
+        return drop(article, { duplicateOf: existing.id, reason: 'same-id' });
+      }
+    }
+    const dup = await dedupe.check(article);
+    if (dup) return drop(article, dup);
+
+    if (data.raw.review && deps.sendToReview) {
+      await deps.sendToReview(article);
+      log.info({ articleId: article.id }, 'sent to review');
+      return { articleId: article.id, review: true };
+    }
+    const chats = pick(data.chats);
+    await queuePosts(article, chats, false);
+    log.info({ articleId: article.id, chats }, 'article queued for posting');
+    return { articleId: article.id, posted: [...chats] };
+
+    async function drop(a: StoredArticle, d: Duplicate): Promise<ArticleOutcome> {
+      await dedupe.recordDropped(a, d);
+      log.info(
+        { articleId: a.id, duplicateOf: d.duplicateOf, reason: d.reason, similarity: d.similarity },
+        'duplicate dropped',
+      );
+      return { articleId: a.id, dropped: d };
+    }
+  };
+}

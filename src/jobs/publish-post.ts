@@ -1,0 +1,163 @@
+import { DelayedError, type Job, UnrecoverableError } from 'bullmq';
+import type { Api } from 'grammy';
+import type { Message } from 'grammy/types';
+import type { Logger } from '../logger.ts';
+import type { ArticleStore, StoredArticle } from '../store/articles.ts';
+import type { Post, PostStore } from '../store/posts.ts';
+import type { RateGate } from '../store/rate-gate.ts';
+import { formatPost } from '../telegram/format.ts';
+import { type PostJob, postJobId, type Queues } from './queues.ts';
+import { classifySendError } from './telegram-errors.ts';
+
+export interface PublishDeps {
+  api: Api;
+  queues: Queues;
+  articles: ArticleStore;
+  posts: PostStore;
+  gate: RateGate;
+  logger: Logger;
+  /** Tells the editors' chat about a post that cannot go out (no-op when none is configured). */
+  notifyEditors: (text: string) => Promise<void>;
+  /** Runs after a post exists (search index, alerts); must be safe to run twice. */
+  afterPost?: (post: Post, article: StoredArticle) => Promise<void>;
+}
+
+async function send(api: Api, chat: string, article: StoredArticle, data: PostJob) {
+  const photo = article.imageUrl && !data.noPhoto ? article.imageUrl : undefined;
+  const formatted = formatPost(article, { caption: photo !== undefined });
+  const kind: Post['kind'] = data.plain ? 'plain' : photo ? 'photo' : 'text';
+  const html = data.plain ? {} : ({ parse_mode: 'HTML' } as const);
+  const body = data.plain ? formatted.plain : formatted.html;
+  let message: Message;
+  if (photo) {
+    message = await api.sendPhoto(chat, photo, { caption: body, ...html });
+  } else {
+    message = await api.sendMessage(chat, body, {
+      ...html,
+      link_preview_options: article.url
+        ? { url: article.url, prefer_small_media: true }
+        : { is_disabled: true },
+    });
+  }
+  return { message, kind };
+}
+
+/** Retry delay after the n-th transient failure (5xx, network): 200 ms doubling, at most a minute. */
+export function transientBackoff(failures: number): number {
+  const base = Math.min(60_000, 200 * 2 ** Math.max(0, failures - 1));
+  return Math.round(base * (0.8 + Math.random() * 0.4));
+}
+
+const SHORT_WAIT_MS = 250;
+
+/** Transient failures a post survives (about half an hour of retries) before it is given up. */
+export const MAX_TRANSIENT_FAILURES = 40;
+
+/**
+ * The "posts" processor: one job per (article, chat). Safe to run twice: the Post record, not
+ * the job id, says whether the article is already in the chat.
+ *
+ * Transient failures and 429s delay the job instead of failing it, so they use up no attempt:
+ * the job is at the head of its channel's line, and failing it would let the next one jump ahead.
+ */
+export function createPostProcessor(deps: PublishDeps) {
+  const { api, articles, posts, gate, logger } = deps;
+
+  return async (job: Job<PostJob>, token?: string): Promise<Post | { skipped: string }> => {
+    const { articleId, chat } = job.data;
+    const log = logger.child({ queue: 'posts', jobId: job.id, articleId, chat });
+    const delay = async (ms: number): Promise<never> => {
+      await job.moveToDelayed(Date.now() + ms, token);
+      throw new DelayedError();
+    };
+    // The next article in this chat's line waits (delayed) for its turn; start it now.
+    const wakeNext = async () => {
+      const [next] = await deps.posts.pendingHead(chat);
+      if (!next) return;
+      const job = await deps.queues.posts.getJob(postJobId(next, chat));
+      if (job && (await job.isDelayed())) await job.promote().catch(() => {});
+    };
+    const giveUp = async (reason: string): Promise<never> => {
+      await posts.dropPending(chat, articleId);
+      await wakeNext();
+      log.error({ reason }, 'post failed for good');
+      await deps.notifyEditors(`تعذّر نشر الخبر ${articleId} في ${chat}: ${reason}`);
+      throw new UnrecoverableError(reason);
+    };
+
+    const existing = await posts.get(articleId, chat);
+    const article = await articles.get(articleId);
+    if (existing) {
+      if (article) await deps.afterPost?.(existing, article);
+      await posts.dropPending(chat, articleId);
+      await wakeNext();
+      return existing;
+    }
+    if (!article) return giveUp(`article ${articleId} is not in the store`);
+
+    // A wait of a few tens of ms is slept here: a delayed job is only woken on the next tick of
+    // Redis's timer (100 ms at the default hz 10), which would cap the send rate near 10/s.
+    // Longer waits (a channel's 3 s spacing, a 429) go back to Redis as a delayed job.
+    // Only the head of the line (reason 'rate') waits in memory; the others wait in Redis
+    // until the post before them wakes them, so they never hold a worker slot.
+    let admitted = await gate.admit(chat, articleId);
+    for (
+      let i = 0;
+      !admitted.ok && admitted.reason === 'rate' && admitted.waitMs <= SHORT_WAIT_MS && i < 20;
+      i++
+    ) {
+      await new Promise((r) => setTimeout(r, admitted.ok ? 0 : admitted.waitMs));
+      admitted = await gate.admit(chat, articleId);
+    }
+    if (!admitted.ok) return delay(admitted.waitMs);
+
+    if (await posts.markInflight(articleId, chat)) {
+      log.warn('re-sending after an interrupted attempt: this post may appear twice');
+    }
+    let sent: Awaited<ReturnType<typeof send>>;
+    try {
+      sent = await send(api, chat, article, job.data);
+    } catch (err) {
+      const failure = classifySendError(err);
+      if (failure.kind !== 'transient' || failure.answered)
+        await posts.clearInflight(articleId, chat);
+      switch (failure.kind) {
+        case 'rate':
+          log.warn({ retryAfterMs: failure.retryAfterMs }, 'Telegram asked us to slow down');
+          await gate.penalize(chat, failure.retryAfterMs);
+          return delay(failure.retryAfterMs);
+        case 'parse':
+          log.warn({ reason: failure.reason }, 'Telegram refused the HTML; sending plain text');
+          await job.updateData({ ...job.data, plain: true });
+          return delay(1);
+        case 'photo':
+          log.warn({ reason: failure.reason }, 'Telegram could not use the image; sending text');
+          await job.updateData({ ...job.data, noPhoto: true });
+          return delay(1);
+        case 'transient': {
+          const failures = (job.data.failures ?? 0) + 1;
+          if (failures >= MAX_TRANSIENT_FAILURES) return giveUp(failure.reason);
+          log.warn({ reason: failure.reason, failures }, 'send failed; retrying');
+          await job.updateData({ ...job.data, failures });
+          return delay(transientBackoff(failures));
+        }
+        default:
+          return giveUp(failure.reason);
+      }
+    }
+
+    const post: Post = {
+      articleId,
+      chat,
+      chatId: sent.message.chat.id,
+      messageId: sent.message.message_id,
+      sentAt: new Date().toISOString(),
+      kind: sent.kind,
+    };
+    await posts.record(post);
+    log.info({ messageId: post.messageId, kind: post.kind }, 'posted');
+    await wakeNext();
+    await deps.afterPost?.(post, article);
+    return post;
+  };
+}

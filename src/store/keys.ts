@@ -1,0 +1,54 @@
+/**
+ * Every Redis key the bot uses, in one place. All keys carry the same hash tag ({prefix}) so
+ * the scripts and transactions that touch several of them run on Redis Cluster too; BullMQ gets
+ * the same tag as its prefix.
+ */
+export function createKeys(prefix: string) {
+  const p = `{${prefix}}`;
+  return {
+    /** BullMQ `prefix` option. */
+    bull: p,
+    article: (id: string) => `${p}:article:${id}`,
+    /** Arrival counter: orders articles as they entered the queue. */
+    arrival: `${p}:arrival`,
+    dedupeContent: (contentHash: string) => `${p}:dedupe:content:${contentHash}`,
+    /** ZSET of article ids sharing one MinHash LSH band, scored by time seen. */
+    dedupeBand: (band: string) => `${p}:dedupe:band:${band}`,
+    dedupeLock: `${p}:dedupe:lock`,
+    /** Stream of dropped duplicates: id, duplicate_of, reason, title. */
+    dropped: `${p}:dropped`,
+    /** HASH chat → Post JSON, for one article. */
+    posts: (articleId: string) => `${p}:posts:${articleId}`,
+    /** chat + message id → article id, to find a post from its link. */
+    postByMessage: (chat: string, messageId: number) => `${p}:msg:${chat}:${messageId}`,
+    /** ZSET of all posted article ids by time sent (newest last). */
+    timeline: `${p}:timeline`,
+    /** ZSET of article ids waiting to be posted to a chat, scored by arrival: the send order. */
+    pending: (chat: string) => `${p}:pending:${chat}`,
+    /** Theoretical arrival time (ms) of a rate bucket: 'global' or a chat. */
+    rate: (bucket: string) => `${p}:rate:${bucket}`,
+    /** Set while a send is on the wire; found on retry, it means the last attempt may have landed. */
+    inflight: (articleId: string, chat: string) => `${p}:inflight:${articleId}:${chat}`,
+    /** SET of "articleId chat" pairs that were re-sent after an interrupted send. */
+    ambiguous: `${p}:ambiguous`,
+    /** '1' or '0': whether a user is a channel admin who may post (cached getChatMember). */
+    editor: (userId: number) => `${p}:editor:${userId}`,
+    /**
+     * Search index (store/search-index.ts). A rebuild writes a new generation and then switches
+     * `searchGen` to it, so searches keep working meanwhile. Under `searchBase(gen)`: next
+     * (doc number counter), live (count), max (newest in-order sentAt), dead (bitmap of doc
+     * numbers), late (HASH doc number → sentAt of docs added out of time order), d:<n>>7>
+     * (HASH doc number & 127 → "sentAt:id"), i:<bucket> (HASH id → doc number), s:<term> and
+     * m:<stem> (posting lists). The index's Lua scripts build these names from the base.
+     */
+    searchGen: `${p}:idx:gen`,
+    /** Counter handing out generation numbers to rebuilds. */
+    searchGenSeq: `${p}:idx:genseq`,
+    /** Prefix of every key of one index generation. */
+    searchBase: (gen: string) => `${p}:idx:${gen}:`,
+    /** SCAN pattern matching every search index key, all generations. */
+    searchAll: `${p}:idx:*`,
+  };
+}
+
+export type Keys = ReturnType<typeof createKeys>;

@@ -1,0 +1,72 @@
+import type { Redis } from 'ioredis';
+import type { Keys } from './keys.ts';
+
+/** An article sent to one chat. Its existence is what makes a retried publish job a no-op. */
+export interface Post {
+  articleId: string;
+  chat: string;
+  /** The numeric chat id Telegram answered with. */
+  chatId: number;
+  messageId: number;
+  sentAt: string;
+  /** How it went out: HTML text, photo with caption, or the plain-text fallback. */
+  kind: 'text' | 'photo' | 'plain';
+}
+
+export function createPostStore({ redis, keys }: { redis: Redis; keys: Keys }) {
+  return {
+    get: async (articleId: string, chat: string): Promise<Post | undefined> => {
+      const json = await redis.hget(keys.posts(articleId), chat);
+      return json === null ? undefined : (JSON.parse(json) as Post);
+    },
+
+    list: async (articleId: string): Promise<Post[]> => {
+      const all = await redis.hvals(keys.posts(articleId));
+      return all.map((json) => JSON.parse(json) as Post);
+    },
+
+    /** Records the post, takes it off the chat's pending line and clears the in-flight mark, atomically. */
+    record: async (post: Post): Promise<void> => {
+      await redis
+        .multi()
+        .hset(keys.posts(post.articleId), post.chat, JSON.stringify(post))
+        .set(keys.postByMessage(post.chat, post.messageId), post.articleId)
+        .set(keys.postByMessage(String(post.chatId), post.messageId), post.articleId)
+        .zadd(keys.timeline, Date.parse(post.sentAt), post.articleId)
+        .zrem(keys.pending(post.chat), post.articleId)
+        .del(keys.inflight(post.articleId, post.chat))
+        .exec();
+    },
+
+    findByMessage: async (chat: string, messageId: number): Promise<string | undefined> =>
+      (await redis.get(keys.postByMessage(chat, messageId))) ?? undefined,
+
+    /** Puts an article in line for a chat; the score (arrival number) is the send order. */
+    enqueuePending: async (chat: string, articleId: string, order: number): Promise<void> => {
+      await redis.zadd(keys.pending(chat), 'NX', order, articleId);
+    },
+
+    /** The article at the head of a chat's line, if any. */
+    pendingHead: async (chat: string): Promise<string[]> => redis.zrange(keys.pending(chat), '0', '0'),
+
+    dropPending: async (chat: string, articleId: string): Promise<void> => {
+      await redis.zrem(keys.pending(chat), articleId);
+    },
+
+    /** Marks a send as on the wire; returns true when a previous attempt had already marked it. */
+    markInflight: async (articleId: string, chat: string): Promise<boolean> => {
+      const key = keys.inflight(articleId, chat);
+      const previous = await redis.set(key, new Date().toISOString(), 'PX', 7 * 86_400_000, 'GET');
+      if (previous !== null) await redis.sadd(keys.ambiguous, `${articleId} ${chat}`);
+      return previous !== null;
+    },
+
+    clearInflight: async (articleId: string, chat: string): Promise<void> => {
+      await redis.del(keys.inflight(articleId, chat));
+    },
+
+    ambiguous: async (): Promise<string[]> => redis.smembers(keys.ambiguous),
+  };
+}
+
+export type PostStore = ReturnType<typeof createPostStore>;

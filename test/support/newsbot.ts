@@ -1,0 +1,147 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import type { Redis } from 'ioredis';
+import { rawFromInput } from '../../src/article/input.ts';
+import type { RawArticle } from '../../src/article/types.ts';
+import { type Config, loadConfig } from '../../src/config.ts';
+import { enqueueArticle } from '../../src/jobs/enqueue.ts';
+import { createQueues, type Queues } from '../../src/jobs/queues.ts';
+import { createLogger } from '../../src/logger.ts';
+import { type Newsbot, startNewsbot } from '../../src/main.ts';
+import { createRedis } from '../../src/redis.ts';
+import { type ArticleStore, createArticleStore } from '../../src/store/articles.ts';
+import { createKeys, type Keys } from '../../src/store/keys.ts';
+import { createPostStore, type PostStore } from '../../src/store/posts.ts';
+import { type BotApiFake, type BotApiFakeOptions, startBotApiFake } from './bot-api-fake.ts';
+
+export const CHANNEL = { id: -1001234567890, username: 'akhbar_test', title: 'أخبار' };
+
+/** A unique key prefix so test files can share one Redis. */
+export const testPrefix = (name: string) => `t-${name}-${randomBytes(4).toString('hex')}`;
+
+export async function deleteKeys(redis: Redis, prefix: string): Promise<void> {
+  let cursor = '0';
+  do {
+    const [next, found] = await redis.scan(cursor, 'MATCH', `{${prefix}}*`, 'COUNT', 1000);
+    cursor = next;
+    if (found.length) await redis.del(...found);
+  } while (cursor !== '0');
+}
+
+export interface TestBot {
+  fake: BotApiFake;
+  env: Record<string, string>;
+  config: Config;
+  keys: Keys;
+  /** A producer-side connection for the test's own reads and enqueues. */
+  redis: Redis;
+  queues: Queues;
+  articles: ArticleStore;
+  posts: PostStore;
+  enqueue(raw: RawArticle, opts?: { chats?: string[] }): Promise<number>;
+  enqueueText(text: string, opts?: { url?: string; publisher?: string }): Promise<number>;
+  /** Starts the bot and workers in this process. */
+  start(overrides?: Record<string, string>): Promise<Newsbot>;
+  /** Starts `src/main.ts` as a child process (workers by default). */
+  spawn(overrides?: Record<string, string>): ChildProcess;
+  close(): Promise<void>;
+}
+
+/**
+ * A Bot API fake with one channel, a Redis prefix of its own, and the environment that points
+ * newsbot at both. Limits default to Telegram's shape at a faster tempo: 20 posts per second to
+ * a channel instead of per minute, 30 per second overall.
+ */
+export async function createTestBot(
+  opts: {
+    name: string;
+    fake?: BotApiFakeOptions;
+    env?: Record<string, string>;
+    redisUrl?: string;
+  } = {
+    name: 'bot',
+  },
+): Promise<TestBot> {
+  const fake = await startBotApiFake({
+    chatRate: { max: 20, windowMs: 1000 },
+    globalRate: { max: 30, windowMs: 1000 },
+    ...opts.fake,
+  });
+  fake.addChannel({ ...CHANNEL });
+  const prefix = testPrefix(opts.name);
+  const env: Record<string, string> = {
+    BOT_TOKEN: fake.token,
+    CHANNEL_ID: `@${CHANNEL.username}`,
+    TELEGRAM_API_ROOT: fake.apiRoot,
+    REDIS_URL: opts.redisUrl ?? process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
+    REDIS_PREFIX: prefix,
+    LOG_LEVEL: 'silent',
+    ROLE: 'worker',
+    SEND_RATE_PER_SECOND: '30',
+    CHANNEL_RATE_PER_MINUTE: String(20 * 60),
+    JOB_LOCK_MS: '2000',
+    ...opts.env,
+  };
+  const config = loadConfig(env);
+  const keys = createKeys(prefix);
+  const redis = createRedis(config.REDIS_URL, 'worker');
+  redis.on('error', () => {});
+  const queues = createQueues({ connection: redis, keys });
+  const articles = createArticleStore({ redis, keys });
+  const posts = createPostStore({ redis, keys });
+  const apps: Newsbot[] = [];
+  const children = new Set<ChildProcess>();
+
+  const bot: TestBot = {
+    fake,
+    env,
+    config,
+    keys,
+    redis,
+    queues,
+    articles,
+    posts,
+    enqueue: async (raw, o) => (await enqueueArticle({ articles, queues }, raw, o)).seq,
+    enqueueText: (text, o = {}) => bot.enqueue(rawFromInput(text, { ...o, sourceId: 'test' })),
+    async start(overrides = {}) {
+      const logger = createLogger({ level: overrides.LOG_LEVEL ?? env.LOG_LEVEL ?? 'silent' });
+      const app = await startNewsbot(loadConfig({ ...env, ...overrides }), logger, {
+        botInfo: fake.botInfo,
+      });
+      apps.push(app);
+      return app;
+    },
+    spawn(overrides = {}) {
+      const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+        env: { ...process.env, ...env, ...overrides },
+        stdio: ['ignore', 'ignore', 'inherit'],
+      });
+      children.add(child);
+      child.once('exit', () => children.delete(child));
+      return child;
+    },
+    async close() {
+      for (const child of children) child.kill('SIGKILL');
+      for (const app of apps) await app.stop();
+      await queues.close();
+      await deleteKeys(redis, prefix);
+      redis.disconnect();
+      await fake.close();
+    },
+  };
+  return bot;
+}
+
+/** Polls an async condition until it returns a truthy value, which it returns. */
+export async function until<T>(
+  fn: () => Promise<T> | T,
+  { timeoutMs = 20_000, what = 'condition' }: { timeoutMs?: number; what?: string } = {},
+): Promise<NonNullable<T>> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await fn();
+    if (value) return value as NonNullable<T>;
+    if (Date.now() > deadline) throw new Error(`until: ${what} not met within ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
