@@ -47,7 +47,8 @@ export function createPostStore({ redis, keys }: { redis: Redis; keys: Keys }) {
     },
 
     /** The article at the head of a chat's line, if any. */
-    pendingHead: async (chat: string): Promise<string[]> => redis.zrange(keys.pending(chat), '0', '0'),
+    pendingHead: async (chat: string): Promise<string[]> =>
+      redis.zrange(keys.pending(chat), '0', '0'),
 
     dropPending: async (chat: string, articleId: string): Promise<void> => {
       await redis.zrem(keys.pending(chat), articleId);
