@@ -85,8 +85,10 @@ export function createPostProcessor(deps: PublishDeps) {
       throw new UnrecoverableError(reason);
     };
 
-    const existing = await posts.get(articleId, chat);
-    const article = await articles.get(articleId);
+    const [existing, article] = await Promise.all([
+      posts.get(articleId, chat),
+      articles.get(articleId),
+    ]);
     if (existing) {
       if (article) await deps.afterPost?.(existing, article);
       await posts.dropPending(chat, articleId);

@@ -1,8 +1,8 @@
-import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { estimateSimilarity, lshBands } from '../article/fingerprint.ts';
 import type { Article } from '../article/types.ts';
 import type { Keys } from './keys.ts';
+import { defineScript } from './script.ts';
 
 export type DuplicateReason = 'same-id' | 'content' | 'similar';
 
@@ -11,6 +11,37 @@ export interface Duplicate {
   reason: DuplicateReason;
   similarity?: number;
 }
+
+/**
+ * The LSH band lookup in one round trip: expire old members, collect the other ids that share a
+ * band; when there are none (the usual case) add this article to its bands at once, or always
+ * with 'add'. Articles are processed one at a time (the articles queue has a global concurrency
+ * of 1), so nothing else claims bands between the lookup and the add.
+ */
+const bandsScript = defineScript(`
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local window = tonumber(ARGV[2])
+local found, seen = {}, {}
+if ARGV[3] ~= 'add' then
+  for _, key in ipairs(KEYS) do
+    redis.call('ZREMRANGEBYSCORE', key, '-inf', now - window)
+    for _, id in ipairs(redis.call('ZRANGE', key, 0, -1)) do
+      if id ~= ARGV[1] and not seen[id] then
+        seen[id] = true
+        found[#found + 1] = id
+      end
+    end
+  end
+end
+if #found == 0 then
+  for _, key in ipairs(KEYS) do
+    redis.call('ZADD', key, now, ARGV[1])
+    redis.call('PEXPIRE', key, window)
+  end
+end
+return found
+`);
 
 /** Estimated Jaccard similarity above which two articles are the same story reworded. */
 export const SIMILARITY_THRESHOLD = 0.5;
@@ -35,56 +66,22 @@ export function createDedupe({
     return previous !== null && previous !== id ? previous : undefined;
   }
 
-  // The near-duplicate check reads candidates, then writes the bands: a short lock keeps two
-  // workers from both passing the same story at the same moment.
-  async function withLock<T>(fn: () => Promise<T>): Promise<T> {
-    const token = randomUUID();
-    for (let i = 0; ; i++) {
-      if ((await redis.set(keys.dedupeLock, token, 'PX', 5000, 'NX')) === 'OK') break;
-      if (i > 500) throw new Error('dedupe lock: timed out waiting');
-      await new Promise((r) => setTimeout(r, 10));
-    }
-    try {
-      return await fn();
-    } finally {
-      const holder = await redis.get(keys.dedupeLock);
-      if (holder === token) await redis.del(keys.dedupeLock);
-    }
-  }
-
-  async function findSimilar(article: Article, now: number): Promise<Duplicate | undefined> {
-    const bands = lshBands(article.minhash);
-    const pipeline = redis.pipeline();
-    for (const band of bands) {
-      pipeline.zremrangebyscore(keys.dedupeBand(band), '-inf', String(now - windowMs));
-      pipeline.zrange(keys.dedupeBand(band), '0', '-1');
-    }
-    const results = (await pipeline.exec()) ?? [];
-    const candidates = new Set<string>();
-    for (const [err, value] of results) {
-      if (err) throw err;
-      if (Array.isArray(value))
-        for (const id of value) if (id !== article.id) candidates.add(String(id));
-    }
+  async function findSimilar(article: Article): Promise<Duplicate | undefined> {
+    const bandKeys = lshBands(article.minhash).map((band) => keys.dedupeBand(band));
+    const candidates = (await bandsScript(redis, bandKeys, [article.id, windowMs])) as string[];
+    if (candidates.length === 0) return undefined;
     let best: Duplicate | undefined;
-    const ids = [...candidates];
-    const stored = ids.length ? await redis.mget(ids.map((id) => keys.article(id))) : [];
+    const stored = await redis.mget(candidates.map((id) => keys.article(id)));
     stored.forEach((json, i) => {
       if (json === null) return;
       const other = JSON.parse(json) as Pick<Article, 'minhash'>;
       const similarity = estimateSimilarity(article.minhash, other.minhash);
       if (similarity >= SIMILARITY_THRESHOLD && (!best || similarity > (best.similarity ?? 0))) {
-        best = { duplicateOf: ids[i] as string, reason: 'similar', similarity };
+        best = { duplicateOf: candidates[i] as string, reason: 'similar', similarity };
       }
     });
-    if (!best) {
-      const add = redis.pipeline();
-      for (const band of bands) {
-        add.zadd(keys.dedupeBand(band), now, article.id);
-        add.pexpire(keys.dedupeBand(band), windowMs);
-      }
-      await add.exec();
-    }
+    // Candidates that were only alike in a band or two: this one is new after all.
+    if (!best) await bandsScript(redis, bandKeys, [article.id, windowMs, 'add']);
     return best;
   }
 
@@ -93,7 +90,7 @@ export function createDedupe({
       const contentKey = keys.dedupeContent(article.contentHash);
       const sameContent = await claim(contentKey, article.id);
       if (sameContent) return { duplicateOf: sameContent, reason: 'content' };
-      const similar = await withLock(() => findSimilar(article, Date.now()));
+      const similar = await findSimilar(article);
       // A dropped article must not hold the content key against a later, different story.
       if (similar && (await redis.get(contentKey)) === article.id) await redis.del(contentKey);
       return similar;

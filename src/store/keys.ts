@@ -14,7 +14,6 @@ export function createKeys(prefix: string) {
     dedupeContent: (contentHash: string) => `${p}:dedupe:content:${contentHash}`,
     /** ZSET of article ids sharing one MinHash LSH band, scored by time seen. */
     dedupeBand: (band: string) => `${p}:dedupe:band:${band}`,
-    dedupeLock: `${p}:dedupe:lock`,
     /** Stream of dropped duplicates: id, duplicate_of, reason, title. */
     dropped: `${p}:dropped`,
     /** HASH chat → Post JSON, for one article. */
@@ -48,6 +47,18 @@ export function createKeys(prefix: string) {
     searchBase: (gen: string) => `${p}:idx:${gen}:`,
     /** SCAN pattern matching every search index key, all generations. */
     searchAll: `${p}:idx:*`,
+    /** HASH follow id → Follow JSON: one subscriber's keyword follows (store/follows.ts). */
+    follows: (userId: number) => `${p}:follows:${userId}`,
+    /** SET of "userId:followId" whose follow is anchored on this term, for matching new posts. */
+    followTerm: (term: string) => `${p}:follow:term:${term}`,
+    /** SET of user ids already alerted about an article (at most one alert per article). */
+    alerted: (articleId: string) => `${p}:alerted:${articleId}`,
+    /** Set once a posted article is indexed and its alert fan-out queued (the afterPost hook). */
+    postHook: (articleId: string) => `${p}:posthook:${articleId}`,
+    /** A search query kept server-side for its Next/Previous buttons (short TTL). */
+    searchQuery: (token: string) => `${p}:sq:${token}`,
+    /** ZSET sliding window of one user's recent searches, per kind (search, page, inline). */
+    userRate: (kind: string, userId: number) => `${p}:urate:${kind}:${userId}`,
   };
 }
 

@@ -1,0 +1,102 @@
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { Redis } from 'ioredis';
+import { startBotApiFake } from '../test/support/bot-api-fake.ts';
+import { antAsText, antSample } from '../test/support/corpus.ts';
+import { rawFromInput } from './article/input.ts';
+import { loadConfig } from './config.ts';
+import { enqueueArticle } from './jobs/enqueue.ts';
+import { createLogger } from './logger.ts';
+import { startNewsbot } from './main.ts';
+
+// `npm run demo`: the whole bot on this machine with no Telegram token. A local Bot API fake
+// (the one the tests use) stands in for Telegram; the bot and its workers run against the Redis
+// at REDIS_URL under a throwaway key prefix, post a few real articles, and the channel is
+// printed as a subscriber would read it.
+
+const CHANNEL = { id: -1001000000001, username: 'akhbar_demo', title: 'أخبار — عرض' };
+const ARTICLES = 5;
+
+async function redisAnswers(url: string): Promise<boolean> {
+  const redis = new Redis(url, {
+    lazyConnect: true,
+    maxRetriesPerRequest: 0,
+    retryStrategy: () => null,
+  });
+  redis.on('error', () => {});
+  try {
+    await redis.connect();
+    return (await redis.ping()) === 'PONG';
+  } catch {
+    return false;
+  } finally {
+    redis.disconnect();
+  }
+}
+
+async function main(): Promise<void> {
+  const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+  if (!(await redisAnswers(redisUrl))) {
+    throw new Error(
+      `no Redis answers at ${redisUrl}: start one (redis-server, or 'docker compose up -d redis') or set REDIS_URL`,
+    );
+  }
+  // One post a second to the channel, as Telegram would allow a busy channel for a short burst.
+  const fake = await startBotApiFake({ chatRate: { max: 60, windowMs: 60_000 } });
+  fake.addChannel(CHANNEL);
+  const prefix = `demo-${process.pid}`;
+  const config = loadConfig({
+    ...process.env,
+    BOT_TOKEN: fake.token,
+    CHANNEL_ID: `@${CHANNEL.username}`,
+    TELEGRAM_API_ROOT: fake.apiRoot,
+    REDIS_URL: redisUrl,
+    REDIS_PREFIX: prefix,
+    ROLE: 'all',
+    LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
+    CHANNEL_RATE_PER_MINUTE: '60',
+  });
+  const logger = createLogger({ level: config.LOG_LEVEL });
+  const app = await startNewsbot(config, logger, { botInfo: fake.botInfo });
+  const { services } = app;
+  try {
+    const fixture = readFileSync(resolve('../shared/fixtures/scraped-article-iran-iraq.txt'));
+    const inputs = [
+      rawFromInput(fixture, { sourceId: 'demo' }),
+      ...antSample(ARTICLES).map((a) =>
+        rawFromInput(antAsText(a), { url: a.url, publisher: a.source, sourceId: 'demo' }),
+      ),
+    ];
+    process.stdout.write(
+      `Posting ${inputs.length} articles to @${CHANNEL.username} through the Bot API fake…\n\n`,
+    );
+    for (const raw of inputs) await enqueueArticle(services, raw);
+    const messages = await fake.waitForMessages(CHANNEL.id, inputs.length, { timeoutMs: 60_000 });
+    for (const m of messages) {
+      const body = m.text ?? m.caption ?? '';
+      process.stdout.write(
+        `─── @${CHANNEL.username} · message ${m.message_id} ${'─'.repeat(40)}\n${body}\n\n`,
+      );
+    }
+    process.stdout.write(
+      `${messages.length} posts, ${fake.stats.tooManyRequests.chat + fake.stats.tooManyRequests.global} rate-limit answers. ` +
+        'With BOT_TOKEN and CHANNEL_ID set, `npm start` runs the real bot.\n',
+    );
+  } finally {
+    await app.stop();
+    const redis = new Redis(redisUrl);
+    let cursor = '0';
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', `{${prefix}}*`, 'COUNT', 1000);
+      cursor = next;
+      if (keys.length) await redis.del(...keys);
+    } while (cursor !== '0');
+    redis.disconnect();
+    await fake.close();
+  }
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`newsbot demo: ${err instanceof Error ? err.message : String(err)}\n`);
+  process.exitCode = 1;
+});
