@@ -12,7 +12,18 @@ import { createQueues } from './jobs/queues.ts';
 import { createRedis } from './redis.ts';
 import { createArticleStore } from './store/articles.ts';
 import { createKeys, type Keys } from './store/keys.ts';
+import { createPostStore } from './store/posts.ts';
+import {
+  createSearchIndex,
+  MAX_LIMIT,
+  MAX_OFFSET,
+  postedIndexDocs,
+  type SearchResult,
+} from './store/search-index.ts';
 import { formatPost } from './telegram/format.ts';
+import { postLink } from './telegram/links.ts';
+import { isEmptyQuery, parseQuery } from './text/query.ts';
+import { stripUnsafeChars } from './text/sanitize.ts';
 
 // `npm run --silent cli -- <command>`: every failure is one line on stderr and a non-zero exit.
 
@@ -21,7 +32,9 @@ const MAX_INPUT_BYTES = 5 * 1024 * 1024;
 const USAGE = `usage: newsbot <command>
   preview <file|-> [--url URL] [--publisher NAME] [--caption] [--json]
   summarize <file|-> [--sentences N | --words N]
-  enqueue <file|-> [--url URL] [--publisher NAME]`;
+  enqueue <file|-> [--url URL] [--publisher NAME]
+  search "<query>" [--json] [--limit N] [--offset N]
+  reindex`;
 
 export class UsageError extends Error {}
 
@@ -29,7 +42,7 @@ export interface CliIo {
   stdout: (s: string) => void;
   stderr: (s: string) => void;
   readStdin: (maxBytes: number) => Uint8Array;
-  /** Environment for commands that read the config (enqueue); process.env by default. */
+  /** Environment for commands that read the config (enqueue, search, reindex); process.env by default. */
   env?: NodeJS.ProcessEnv;
 }
 
@@ -168,6 +181,43 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
           return 0;
         });
       }
+      case 'search': {
+        const { values, positionals } = parseArgs({
+          args: rest,
+          allowPositionals: true,
+          options: {
+            json: { type: 'boolean', default: false },
+            limit: { type: 'string' },
+            offset: { type: 'string' },
+          },
+        });
+        const limit = intOption(values.limit, 'limit', 1, MAX_LIMIT) ?? 10;
+        const offset = intOption(values.offset, 'offset', 0, MAX_OFFSET) ?? 0;
+        const query = positionals.join(' ');
+        if (isEmptyQuery(parseQuery(query))) {
+          throw new Error('the query has no words to search for');
+        }
+        return await withRedis(io, async (redis, keys) => {
+          const index = createSearchIndex({ redis, keys });
+          const result = await index.search(query, { limit, offset });
+          const rows = await describeHits(redis, keys, result);
+          io.stdout(
+            values.json
+              ? `${JSON.stringify({ mode: result.mode, total: result.total, results: rows })}\n`
+              : formatHits(result, rows, offset),
+          );
+          return 0;
+        });
+      }
+      case 'reindex': {
+        parseArgs({ args: rest, allowPositionals: false, options: {} });
+        return await withRedis(io, async (redis, keys) => {
+          const index = createSearchIndex({ redis, keys });
+          const { indexed } = await index.rebuild(postedIndexDocs({ redis, keys }));
+          io.stdout(`indexed ${indexed} articles\n`);
+          return 0;
+        });
+      }
       case undefined:
       case 'help':
       case '--help':
@@ -179,6 +229,20 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   } catch (err) {
     return reportError(err, io);
   }
+}
+
+function intOption(
+  value: string | undefined,
+  name: string,
+  min: number,
+  max: number,
+): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < min || n > max) {
+    throw new UsageError(`--${name} must be a whole number from ${min} to ${max}`);
+  }
+  return n;
 }
 
 /** Runs `fn` with a fail-fast (producer) connection; Redis down is one clear error. */
@@ -207,6 +271,50 @@ async function withRedis(
   } finally {
     redis.disconnect();
   }
+}
+
+interface HitRow {
+  id: string;
+  score: number;
+  sentAt: string;
+  title: string;
+  url: string | null;
+  /** Links to the article's channel posts. */
+  links: string[];
+}
+
+async function describeHits(redis: Redis, keys: Keys, result: SearchResult): Promise<HitRow[]> {
+  const ids = result.hits.map((h) => h.id);
+  const articles = await createArticleStore({ redis, keys }).getMany(ids);
+  const posts = createPostStore({ redis, keys });
+  const postLists = await Promise.all(ids.map((id) => posts.list(id)));
+  return result.hits.map((hit, i) => ({
+    id: hit.id,
+    score: hit.score,
+    sentAt: new Date(hit.sentAt).toISOString(),
+    title: articles[i]?.title ?? '',
+    url: articles[i]?.url ?? null,
+    links: (postLists[i] ?? [])
+      .map((p) => postLink(p.chat, p.chatId, p.messageId))
+      .filter((link): link is string => link !== undefined),
+  }));
+}
+
+function formatHits(result: SearchResult, rows: HitRow[], offset: number): string {
+  // Titles and URLs come from scraped pages: no control or bidi characters reach the terminal.
+  const clean = (s: string): string => stripUnsafeChars(s).replace(/\s+/g, ' ').trim();
+  const lines: string[] = [];
+  if (result.mode === 'none') return 'no results\n';
+  if (result.mode === 'any')
+    lines.push('no article has all the words; showing articles with any of them');
+  lines.push(`${result.total} result${result.total === 1 ? '' : 's'}`);
+  rows.forEach((row, i) => {
+    lines.push(`${offset + i + 1}. ${clean(row.title) || '(untitled)'}`);
+    lines.push(`   id: ${row.id}  sent: ${row.sentAt}  score: ${row.score}`);
+    if (row.url) lines.push(`   url: ${clean(row.url)}`);
+    for (const link of row.links) lines.push(`   post: ${link}`);
+  });
+  return `${lines.join('\n')}\n`;
 }
 
 function reportError(err: unknown, io: CliIo): number {
