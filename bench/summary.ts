@@ -1,16 +1,21 @@
 // Summary quality on EASC (development half): ROUGE-1/2 F1 of our summarizer against Lead-N and
 // TextRank at the same length, and of the default 2–3-sentence mode against Lead-3.
 // Run: npx tsx bench/summary.ts   (writes bench/results/summary.json)
+//      npx tsx bench/summary.ts --folds   (the same per fold, A = topics 001, 005, … and
+//      B = 003, 007, …, with paired differences; writes bench/results/summary-folds.json).
+// A change to the summarizer is tuned on one fold and judged on the other, then the other way round.
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { countWords, storySentences, summarize } from '../src/article/summarize.ts';
 import { splitParagraphs } from '../src/text/sentences.ts';
+import { foldOf, type PairedDifference, pairedDifference } from './summary/folds.ts';
 import { leadByWords, leadDefault, pickWithinBudget } from './summary/lead.ts';
 import { meanRougeF1 } from './summary/rouge.ts';
 import { rankByScore, textRankScores } from './summary/textrank.ts';
 
 const EASC = resolve(process.cwd(), '../shared/corpus/easc');
 const RESULTS = resolve(process.cwd(), 'bench/results/summary.json');
+const FOLD_RESULTS = resolve(process.cwd(), 'bench/results/summary-folds.json');
 
 interface Topic {
   id: string;
@@ -81,62 +86,110 @@ function evaluate(topics: Topic[]): Row[] {
   });
 }
 
-/** Topics where a beats b, loses, ties on ROUGE-2 F1. */
-function headToHead(a: Row, b: Row): { wins: number; losses: number; ties: number } {
-  let wins = 0;
-  let losses = 0;
-  a.perTopic.forEach((x, i) => {
-    const y = b.perTopic[i] ?? 0;
-    if (Math.abs(x - y) < 1e-12) return;
-    if (x > y) wins++;
-    else losses++;
-  });
-  return { wins, losses, ties: a.perTopic.length - wins - losses };
+// Paired comparisons reported: the budgeted summary against both baselines, and the default mode
+// against Lead under the same 2–3-sentence rule.
+const PAIRS: [string, string][] = [
+  ['ours', 'Lead-N'],
+  ['ours', 'TextRank'],
+  ['ours (default 2–3 sentences)', 'Lead, same 2–3 rule'],
+];
+
+function compare(rows: Row[], a: string, b: string): PairedDifference {
+  const find = (name: string) => rows.find((row) => row.method === name)!.perTopic;
+  return pairedDifference(find(a), find(b));
 }
 
-const topics = loadTopics();
-const rows = evaluate(topics);
-const meanBudget = topics.reduce((sum, t) => sum + t.budget, 0) / topics.length;
-console.log(
-  `EASC development half: ${topics.length} topics, mean budget ${meanBudget.toFixed(1)} words (mean human summary length)\n`,
-);
-console.log('| method | ROUGE-1 F1 | ROUGE-2 F1 | mean words |');
-console.log('|---|---:|---:|---:|');
-for (const row of rows) {
-  console.log(
-    `| ${row.method} | ${row.rouge1.toFixed(4)} | ${row.rouge2.toFixed(4)} | ${row.words.toFixed(1)} |`,
-  );
+function printTable(rows: Row[]): void {
+  console.log('| method | ROUGE-1 F1 | ROUGE-2 F1 | mean words |');
+  console.log('|---|---:|---:|---:|');
+  for (const row of rows) {
+    console.log(
+      `| ${row.method} | ${row.rouge1.toFixed(4)} | ${row.rouge2.toFixed(4)} | ${row.words.toFixed(1)} |`,
+    );
+  }
 }
-const byName = new Map(rows.map((row) => [row.method, row]));
-const ours = byName.get('ours')!;
-const comparisons = ['Lead-N', 'TextRank'].map((name) => ({
-  against: name,
-  ...headToHead(ours, byName.get(name)!),
-}));
-console.log('');
-for (const c of comparisons) {
-  console.log(
-    `ours vs ${c.against} (ROUGE-2, per topic): ${c.wins} wins, ${c.losses} losses, ${c.ties} ties`,
-  );
+
+function signed(x: number): string {
+  return `${x >= 0 ? '+' : '−'}${Math.abs(x).toFixed(4)}`;
 }
-mkdirSync(resolve(RESULTS, '..'), { recursive: true });
-writeFileSync(
-  RESULTS,
-  `${JSON.stringify(
-    {
-      corpus: 'easc-dev',
-      topics: topics.length,
-      meanBudget,
+
+function meanBudgetOf(topics: Topic[]): number {
+  return topics.reduce((sum, t) => sum + t.budget, 0) / topics.length;
+}
+
+function writeResults(path: string, value: unknown): void {
+  mkdirSync(resolve(path, '..'), { recursive: true });
+  writeFileSync(path, `${JSON.stringify(value, null, 2)}\n`);
+  console.log(`\nwrote ${path}`);
+}
+
+function runDefault(topics: Topic[]): void {
+  const rows = evaluate(topics);
+  const meanBudget = meanBudgetOf(topics);
+  console.log(
+    `EASC development half: ${topics.length} topics, mean budget ${meanBudget.toFixed(1)} words (mean human summary length)\n`,
+  );
+  printTable(rows);
+  const comparisons = ['Lead-N', 'TextRank'].map((name) => {
+    const { wins, losses, ties } = compare(rows, 'ours', name);
+    return { against: name, wins, losses, ties };
+  });
+  console.log('');
+  for (const c of comparisons) {
+    console.log(
+      `ours vs ${c.against} (ROUGE-2, per topic): ${c.wins} wins, ${c.losses} losses, ${c.ties} ties`,
+    );
+  }
+  writeResults(RESULTS, {
+    corpus: 'easc-dev',
+    topics: topics.length,
+    meanBudget,
+    rows: rows.map(({ perTopic: _, ...row }) => row),
+    comparisons,
+    perTopic: topics.map((t, i) => ({
+      id: t.id,
+      budget: t.budget,
+      rouge2: Object.fromEntries(rows.map((row) => [row.method, row.perTopic[i]])),
+    })),
+  });
+}
+
+function runFolds(topics: Topic[]): void {
+  const groups: [string, Topic[]][] = [
+    ['fold A (001, 005, 009, …)', topics.filter((t) => foldOf(t.id) === 'A')],
+    ['fold B (003, 007, 011, …)', topics.filter((t) => foldOf(t.id) === 'B')],
+    ['both folds', topics],
+  ];
+  const out = groups.map(([name, group]) => {
+    const rows = evaluate(group);
+    console.log(
+      `\n## ${name}: ${group.length} topics, mean budget ${meanBudgetOf(group).toFixed(1)} words\n`,
+    );
+    printTable(rows);
+    console.log('\nROUGE-2 F1, paired per topic (difference ± standard error; wins/losses/ties):');
+    const comparisons = PAIRS.map(([a, b]) => {
+      const d = compare(rows, a, b);
+      const ratio = d.se > 0 ? ` = ${(d.mean / d.se).toFixed(1).replace('-', '−')} SE` : '';
+      console.log(
+        `  ${a} − ${b}: ${signed(d.mean)} ± ${d.se.toFixed(4)}${ratio}; ${d.wins}/${d.losses}/${d.ties}`,
+      );
+      return { a, b, ...d };
+    });
+    return {
+      fold: name,
+      topics: group.map((t) => t.id),
       rows: rows.map(({ perTopic: _, ...row }) => row),
       comparisons,
-      perTopic: topics.map((t, i) => ({
-        id: t.id,
-        budget: t.budget,
-        rouge2: Object.fromEntries(rows.map((row) => [row.method, row.perTopic[i]])),
-      })),
-    },
-    null,
-    2,
-  )}\n`,
-);
-console.log(`\nwrote ${RESULTS}`);
+    };
+  });
+  writeResults(FOLD_RESULTS, { corpus: 'easc-dev', folds: out });
+}
+
+const args = process.argv.slice(2);
+if (args.length > 1 || (args.length === 1 && args[0] !== '--folds')) {
+  console.error('usage: npx tsx bench/summary.ts [--folds]');
+  process.exit(2);
+}
+const topics = loadTopics();
+if (args[0] === '--folds') runFolds(topics);
+else runDefault(topics);

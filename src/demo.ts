@@ -3,6 +3,8 @@ import { resolve } from 'node:path';
 import { Redis } from 'ioredis';
 import { startBotApiFake } from '../test/support/bot-api-fake.ts';
 import { antAsText, antSample } from '../test/support/corpus.ts';
+import { deleteKeys } from '../test/support/newsbot.ts';
+import { pingRedis } from '../test/support/redis-server.ts';
 import { rawFromInput } from './article/input.ts';
 import { loadConfig } from './config.ts';
 import { enqueueArticle } from './jobs/enqueue.ts';
@@ -17,26 +19,9 @@ import { startNewsbot } from './main.ts';
 const CHANNEL = { id: -1001000000001, username: 'akhbar_demo', title: 'أخبار — عرض' };
 const ARTICLES = 5;
 
-async function redisAnswers(url: string): Promise<boolean> {
-  const redis = new Redis(url, {
-    lazyConnect: true,
-    maxRetriesPerRequest: 0,
-    retryStrategy: () => null,
-  });
-  redis.on('error', () => {});
-  try {
-    await redis.connect();
-    return (await redis.ping()) === 'PONG';
-  } catch {
-    return false;
-  } finally {
-    redis.disconnect();
-  }
-}
-
 async function main(): Promise<void> {
   const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
-  if (!(await redisAnswers(redisUrl))) {
+  if (!(await pingRedis(redisUrl))) {
     throw new Error(
       `no Redis answers at ${redisUrl}: start one (redis-server, or 'docker compose up -d redis') or set REDIS_URL`,
     );
@@ -85,12 +70,7 @@ async function main(): Promise<void> {
   } finally {
     await app.stop();
     const redis = new Redis(redisUrl);
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `{${prefix}}*`, 'COUNT', 1000);
-      cursor = next;
-      if (keys.length) await redis.del(...keys);
-    } while (cursor !== '0');
+    await deleteKeys(redis, prefix);
     redis.disconnect();
     await fake.close();
   }
