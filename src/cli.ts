@@ -1,15 +1,25 @@
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
+import { generateOpml, type Opml, parseOpml } from 'feedsmith';
 import type { Redis } from 'ioredis';
+import { decodeBytes } from './article/decode.ts';
 import { ArticleError } from './article/errors.ts';
 import { rawFromInput } from './article/input.ts';
 import { buildArticle } from './article/pipeline.ts';
 import type { RawArticle } from './article/types.ts';
-import { loadConfig } from './config.ts';
+import { type Config, loadConfig } from './config.ts';
 import { enqueueArticle } from './jobs/enqueue.ts';
 import { createQueues } from './jobs/queues.ts';
+import {
+  createSources,
+  type NewSource,
+  parseInterval,
+  type SourceStatus,
+  type Sources,
+} from './jobs/sources.ts';
 import { createRedis } from './redis.ts';
+import { fetchPolicy, probeSource } from './sources/poll.ts';
 import { createArticleStore } from './store/articles.ts';
 import { createKeys, type Keys } from './store/keys.ts';
 import { createPostStore } from './store/posts.ts';
@@ -32,9 +42,14 @@ const MAX_INPUT_BYTES = 5 * 1024 * 1024;
 const USAGE = `usage: newsbot <command>
   preview <file|-> [--url URL] [--publisher NAME] [--caption] [--json]
   summarize <file|-> [--sentences N | --words N]
-  enqueue <file|-> [--url URL] [--publisher NAME]
+  enqueue <file|-> [--url URL] [--publisher NAME] [--review]
   search "<query>" [--json] [--limit N] [--offset N]
-  reindex`;
+  reindex
+  sources add <url> [--name NAME] [--id ID] [--every 10m] [--review] [--full-text] [--chat C]... [--no-probe]
+  sources list [--json]
+  sources remove|pause|resume <id>
+  sources import <opml|-> [--every 10m] [--review] [--full-text]
+  sources export`;
 
 export class UsageError extends Error {}
 
@@ -165,9 +180,15 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
         const { values, positionals } = parseArgs({
           args: rest,
           allowPositionals: true,
-          options: { url: { type: 'string' }, publisher: { type: 'string' } },
+          options: {
+            url: { type: 'string' },
+            publisher: { type: 'string' },
+            // Editors approve it in their chat before it is posted.
+            review: { type: 'boolean', default: false },
+          },
         });
         const raw = rawFromArgs(positionals[0], values, io);
+        if (values.review) raw.review = true;
         // Built here too, so bad input fails now and the id the worker will use is known.
         const article = buildArticle(raw);
         return await withRedis(io, async (redis, keys) => {
@@ -218,6 +239,8 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
           return 0;
         });
       }
+      case 'sources':
+        return await runSources(rest, io);
       case undefined:
       case 'help':
       case '--help':
@@ -315,6 +338,246 @@ function formatHits(result: SearchResult, rows: HitRow[], offset: number): strin
     for (const link of row.links) lines.push(`   post: ${link}`);
   });
   return `${lines.join('\n')}\n`;
+}
+
+// ---- sources: feeds and sites polled on schedules (jobs/sources.ts) -------------------------
+
+// Our settings ride along in OPML as extra outline attributes, so export → import round-trips.
+const OPML_EXTRAS = [
+  'newsbotId',
+  'newsbotKind',
+  'newsbotEvery',
+  'newsbotMode',
+  'newsbotFullText',
+  'newsbotChats',
+] as const;
+type SourceOutline = Opml.Outline<string, typeof OPML_EXTRAS>;
+
+function intervalOption(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const sec = parseInterval(value);
+  if (sec === undefined) throw new UsageError('--every must look like 90s, 15m, 2h or 1d');
+  return sec;
+}
+
+async function withSources(
+  io: CliIo,
+  fn: (sources: Sources, config: Config) => Promise<number>,
+): Promise<number> {
+  const config = loadConfig(io.env ?? process.env);
+  return withRedis(io, async (redis, keys) => {
+    const sources = createSources({ redis, keys, config });
+    try {
+      return await fn(sources, config);
+    } finally {
+      await sources.close();
+    }
+  });
+}
+
+async function runSources(args: string[], io: CliIo): Promise<number> {
+  const [sub, ...rest] = args;
+  switch (sub) {
+    case 'add': {
+      const { values, positionals } = parseArgs({
+        args: rest,
+        allowPositionals: true,
+        options: {
+          name: { type: 'string' },
+          id: { type: 'string' },
+          every: { type: 'string' },
+          review: { type: 'boolean', default: false },
+          'full-text': { type: 'boolean', default: false },
+          chat: { type: 'string', multiple: true },
+          'no-probe': { type: 'boolean', default: false },
+        },
+      });
+      const [url, ...extra] = positionals;
+      if (url === undefined || extra.length > 0) throw new UsageError('sources add takes one URL');
+      const intervalSec = intervalOption(values.every);
+      return withSources(io, async (sources, config) => {
+        // Fetched first: a page's <link rel="alternate"> names the feed, the feed names itself.
+        const probe = values['no-probe']
+          ? { kind: 'feed' as const, url, title: undefined }
+          : await probeSource(url, fetchPolicy(config));
+        const input: NewSource = { url: probe.url, kind: probe.kind };
+        const publisher = values.name ?? probe.title;
+        if (publisher !== undefined) input.publisher = publisher;
+        if (values.id !== undefined) input.id = values.id;
+        if (intervalSec !== undefined) input.intervalSec = intervalSec;
+        if (values.review) input.mode = 'review';
+        if (values['full-text']) input.fullText = true;
+        if (values.chat) input.chats = values.chat;
+        const source = await sources.add(input);
+        io.stdout(`${source.id}\t${source.kind}\t${source.url}\t${clean(source.publisher)}\n`);
+        return 0;
+      });
+    }
+    case 'list': {
+      const { values } = parseArgs({
+        args: rest,
+        options: { json: { type: 'boolean', default: false } },
+      });
+      return withSources(io, async (sources) => {
+        const all = await sources.list();
+        io.stdout(values.json ? `${JSON.stringify(all)}\n` : formatSources(all));
+        return 0;
+      });
+    }
+    case 'remove':
+    case 'pause':
+    case 'resume': {
+      const { positionals } = parseArgs({ args: rest, allowPositionals: true, options: {} });
+      const [id, ...extra] = positionals;
+      if (id === undefined || extra.length > 0) throw new UsageError(`sources ${sub} takes one id`);
+      return withSources(io, async (sources) => {
+        const done =
+          sub === 'remove'
+            ? await sources.remove(id)
+            : sub === 'pause'
+              ? await sources.pause(id, 'paused from the command line')
+              : await sources.resume(id);
+        if (!done) throw new Error(`no source with id ${clean(id)}`);
+        io.stdout(
+          `${sub === 'remove' ? 'removed' : sub === 'pause' ? 'paused' : 'resumed'} ${done.id}\n`,
+        );
+        return 0;
+      });
+    }
+    case 'import': {
+      const { values, positionals } = parseArgs({
+        args: rest,
+        allowPositionals: true,
+        options: {
+          every: { type: 'string' },
+          review: { type: 'boolean', default: false },
+          'full-text': { type: 'boolean', default: false },
+        },
+      });
+      const [file, ...extra] = positionals;
+      if (file === undefined || extra.length > 0) {
+        throw new UsageError('sources import takes one OPML file (or - for stdin)');
+      }
+      const intervalSec = intervalOption(values.every);
+      let opml: Opml.Document<string, typeof OPML_EXTRAS>;
+      try {
+        opml = parseOpml(decodeBytes(readInput(file, io)).text, {
+          extraOutlineAttributes: OPML_EXTRAS,
+        });
+      } catch (err) {
+        if (err instanceof UsageError || err instanceof ArticleError) throw err;
+        throw new Error('the file is not a valid OPML document');
+      }
+      const outlines = flattenOutlines(opml.body?.outlines ?? []);
+      return withSources(io, async (sources) => {
+        let added = 0;
+        let failed = 0;
+        for (const outline of outlines) {
+          const input = sourceFromOutline(outline, {
+            intervalSec,
+            review: values.review,
+            fullText: values['full-text'],
+          });
+          if (!input) continue;
+          try {
+            const source = await sources.add(input);
+            io.stdout(`added ${source.id}\t${source.url}\n`);
+            added++;
+          } catch (err) {
+            failed++;
+            const why = err instanceof Error ? err.message : String(err);
+            io.stderr(`newsbot: skipped ${clean(input.url)}: ${clean(why)}\n`);
+          }
+        }
+        io.stdout(`imported ${added} of ${added + failed} sources\n`);
+        return failed === 0 ? 0 : 1;
+      });
+    }
+    case 'export': {
+      parseArgs({ args: rest, options: {} });
+      return withSources(io, async (sources) => {
+        const all = await sources.list();
+        const outlines: SourceOutline[] = all.map(({ source }) => ({
+          text: source.publisher,
+          title: source.publisher,
+          ...(source.kind === 'feed'
+            ? { type: 'rss', xmlUrl: source.url }
+            : { type: 'link', htmlUrl: source.url }),
+          newsbotId: source.id,
+          newsbotKind: source.kind,
+          newsbotEvery: String(source.intervalSec),
+          newsbotMode: source.mode,
+          newsbotFullText: String(source.fullText),
+          ...(source.chats.length > 0 ? { newsbotChats: source.chats.join(',') } : {}),
+        }));
+        io.stdout(
+          `${generateOpml(
+            { head: { title: 'newsbot sources' }, body: { outlines } },
+            { extraOutlineAttributes: OPML_EXTRAS },
+          )}\n`,
+        );
+        return 0;
+      });
+    }
+    default:
+      throw new UsageError(
+        sub === undefined ? 'sources needs a subcommand' : `unknown sources command '${sub}'`,
+      );
+  }
+}
+
+function flattenOutlines(outlines: SourceOutline[], depth = 0): SourceOutline[] {
+  // OPML folders nest outlines; a hostile file may nest them without end.
+  if (depth > 10) return [];
+  return outlines.flatMap((o) => [o, ...flattenOutlines(o.outlines ?? [], depth + 1)]);
+}
+
+function sourceFromOutline(
+  o: SourceOutline,
+  defaults: { intervalSec?: number; review: boolean; fullText: boolean },
+): NewSource | undefined {
+  const text = (value: unknown): string | undefined =>
+    typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined;
+  const page = text(o.newsbotKind) === 'page';
+  const url = page ? text(o.htmlUrl) : text(o.xmlUrl);
+  if (url === undefined) return undefined;
+  const input: NewSource = { url, kind: page ? 'page' : 'feed' };
+  const publisher = text(o.title) ?? text(o.text);
+  if (publisher !== undefined) input.publisher = publisher;
+  const id = text(o.newsbotId);
+  if (id !== undefined) input.id = id;
+  const every = Number(text(o.newsbotEvery));
+  const intervalSec = Number.isInteger(every) && every > 0 ? every : defaults.intervalSec;
+  if (intervalSec !== undefined) input.intervalSec = intervalSec;
+  const mode = text(o.newsbotMode);
+  if (mode === 'review' || (mode === undefined && defaults.review)) input.mode = 'review';
+  const fullText = text(o.newsbotFullText);
+  if (fullText === 'true' || (fullText === undefined && defaults.fullText)) input.fullText = true;
+  const chats = text(o.newsbotChats)?.split(',').filter(Boolean);
+  if (chats && chats.length > 0) input.chats = chats;
+  return input;
+}
+
+function formatSources(all: SourceStatus[]): string {
+  if (all.length === 0) return 'no sources\n';
+  const lines = all.map(({ source, health }) => {
+    const state = source.paused ? `paused (${clean(source.pausedReason ?? '')})` : 'active';
+    const facts = [
+      `${source.kind}, every ${source.intervalSec}s, ${source.mode}${source.fullText ? ', full text' : ''}`,
+      state,
+      `items ${health.items}`,
+      `last success ${health.lastSuccessAt ?? 'never'}`,
+    ];
+    if (health.lastError)
+      facts.push(`last error ${health.lastErrorAt}: ${clean(health.lastError)}`);
+    return `${source.id}\t${clean(source.publisher)}\n  ${clean(source.url)}\n  ${facts.join('; ')}`;
+  });
+  return `${lines.join('\n')}\n`;
+}
+
+/** Names, URLs and errors come from outside: no control or bidi characters reach the terminal. */
+function clean(s: string): string {
+  return stripUnsafeChars(s).replace(/\s+/g, ' ').trim();
 }
 
 function reportError(err: unknown, io: CliIo): number {

@@ -48,7 +48,7 @@ const schema = z.object({
   SEND_RATE_PER_SECOND: int(30, 1, 1000),
   CHANNEL_RATE_PER_MINUTE: int(20, 1, 10_000),
   DEDUPE_WINDOW_HOURS: int(72, 1, 24 * 365),
-  PRIVATE_RATE_PER_MINUTE: int(60, 1, 10_000),
+  PRIVATE_RATE_PER_MINUTE: int(50, 1, 10_000),
   WORKER_CONCURRENCY: int(4, 1, 64),
   JOB_LOCK_MS: int(30_000, 1000, 600_000),
   TIME_ZONE: z
@@ -59,6 +59,13 @@ const schema = z.object({
   FETCH_ALLOW_PRIVATE: bool(false),
   FETCH_ALLOW_HOSTS: list(z.string().regex(/^[A-Za-z0-9.:[\]-]+$/, 'host or host:port')),
   HTTP_PORT: int(0, 0, 65535),
+  USER_AGENT: z
+    .string()
+    .regex(/^[\x20-\x7e]{1,200}$/, 'printable ASCII, at most 200 characters')
+    .default('newsbot/0.1 (+https://github.com/newsbot)'),
+  FETCH_TIMEOUT_MS: int(15_000, 100, 120_000),
+  SOURCE_MAX_FAILURES: int(10, 1, 1000),
+  SOURCE_MIN_INTERVAL_SECONDS: int(60, 1, 86_400),
 });
 
 export type Config = z.infer<typeof schema>;

@@ -2,7 +2,11 @@ import { pathToFileURL } from 'node:url';
 import { type RunnerHandle, run } from '@grammyjs/runner';
 import type { UserFromGetMe } from 'grammy/types';
 import { createBot } from './bot/create-bot.ts';
+import { createEditorHooks } from './bot/features/editor-features.ts';
+import { setSubscriberCommands } from './bot/features/start.ts';
 import { type Config, loadConfig, requireTelegram } from './config.ts';
+import { startHttpServer } from './http/server.ts';
+import { createAfterPost } from './jobs/alerts.ts';
 import { startWorkers, type Workers } from './jobs/workers.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { createServices, type Services } from './services.ts';
@@ -21,18 +25,28 @@ export async function startNewsbot(
   opts: { botInfo?: UserFromGetMe } = {},
 ): Promise<Newsbot> {
   const services = createServices(requireTelegram(config), logger);
+  const http = config.HTTP_PORT > 0 ? await startHttpServer(services, config.HTTP_PORT) : undefined;
 
   let runner: RunnerHandle | undefined;
   if (config.ROLE !== 'worker') {
     const bot = createBot(services, { botInfo: opts.botInfo });
     await bot.init();
+    await setSubscriberCommands(bot.api, logger);
     runner = run(bot);
     logger.info({ bot: bot.botInfo.username }, 'bot polling for updates');
   }
 
   let workers: Workers | undefined;
   if (config.ROLE !== 'bot') {
-    workers = await startWorkers(services);
+    const afterPost = createAfterPost(services);
+    const editors = createEditorHooks(services);
+    workers = await startWorkers(services, {
+      sendToReview: editors.sendToReview,
+      afterPost: async (post, article) => {
+        await afterPost(post, article);
+        await editors.afterPost(post, article);
+      },
+    });
     logger.info({ channels: services.channels }, 'workers started');
   }
 
@@ -42,6 +56,7 @@ export async function startNewsbot(
     async stop() {
       if (runner?.isRunning()) await runner.stop();
       await workers?.close();
+      await new Promise((resolve) => (http ? http.close(resolve) : resolve(undefined)));
       await services.close();
     },
   };

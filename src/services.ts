@@ -1,14 +1,18 @@
 import { Api } from 'grammy';
 import type { Redis } from 'ioredis';
 import type { Config } from './config.ts';
+import { type AlertQueue, createAlertQueue } from './jobs/alerts.ts';
 import { createQueues, type Queues } from './jobs/queues.ts';
+import { createSources, type Sources } from './jobs/sources.ts';
 import type { Logger } from './logger.ts';
 import { createRedis } from './redis.ts';
 import { type ArticleStore, createArticleStore } from './store/articles.ts';
 import { createDedupe, type Dedupe } from './store/dedupe.ts';
+import { createFollowStore, type FollowStore } from './store/follows.ts';
 import { createKeys, type Keys } from './store/keys.ts';
 import { createPostStore, type PostStore } from './store/posts.ts';
 import { createRateGate, type RateGate } from './store/rate-gate.ts';
+import { createSearchIndex, type SearchIndex } from './store/search-index.ts';
 
 /**
  * Everything the bot and the workers share: one Redis connection, the stores, the queues and
@@ -29,6 +33,14 @@ export interface Services {
   channels: readonly string[];
   /** Tells the editors' chat about a problem; a no-op when none is configured. Never throws. */
   notifyEditors: (text: string) => Promise<void>;
+  /** Keyword search over posted articles (store/search-index.ts). */
+  search: SearchIndex;
+  /** Subscribers' keyword follows (store/follows.ts). */
+  follows: FollowStore;
+  /** The "alerts" queue: follow matching and DMs (jobs/alerts.ts). */
+  alerts: AlertQueue;
+  /** Feeds and pages polled on schedules (jobs/sources.ts): records, health, "sources" queue. */
+  sources: Sources;
   close(): Promise<void>;
 }
 
@@ -41,6 +53,17 @@ export function createServices(config: Config & { BOT_TOKEN: string }, logger: L
   const queues = createQueues({
     connection: redis,
     keys,
+    onError: (err) => logger.warn({ err: err.message }, 'queue connection error'),
+  });
+  const alerts = createAlertQueue({
+    connection: redis,
+    keys,
+    onError: (err) => logger.warn({ err: err.message }, 'queue connection error'),
+  });
+  const sources = createSources({
+    redis,
+    keys,
+    config,
     onError: (err) => logger.warn({ err: err.message }, 'queue connection error'),
   });
 
@@ -82,8 +105,14 @@ export function createServices(config: Config & { BOT_TOKEN: string }, logger: L
     dedupe: createDedupe({ redis, keys, windowMs: config.DEDUPE_WINDOW_HOURS * 3_600_000 }),
     channels: config.CHANNEL_ID,
     notifyEditors,
+    search: createSearchIndex({ redis, keys }),
+    follows: createFollowStore({ redis, keys }),
+    alerts,
+    sources,
     async close() {
       await queues.close();
+      await alerts.close();
+      await sources.close();
       await redis.quit().catch(() => redis.disconnect());
     },
   };

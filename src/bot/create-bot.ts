@@ -3,10 +3,19 @@ import { Bot } from 'grammy';
 import type { UserFromGetMe } from 'grammy/types';
 import type { Services } from '../services.ts';
 import type { BotContext } from './context.ts';
+import { createEditorFeatures } from './features/editor-features.ts';
+import { createFollowFeature } from './features/follow.ts';
+import { createInlineFeature } from './features/inline.ts';
+import { createLatestFeature } from './features/latest.ts';
+import { createSearchFeature, createUserLimiter } from './features/search.ts';
+import { createSourcesFeature } from './features/sources.ts';
+import { createStartFeature } from './features/start.ts';
+import { createReplyGate } from './reply-gate.ts';
 
 /**
  * Middleware order: error boundary → per-chat sequentialize (updates of one chat are handled
- * one after another, which conversations need) → features → catch-all.
+ * one after another, which conversations need) → reply gate → editor features (the /publish
+ * conversation first) → sources → subscriber features, whose plain-text search catch-all is last.
  */
 export function createBot(s: Services, opts: { botInfo?: UserFromGetMe } = {}): Bot<BotContext> {
   const bot = new Bot<BotContext>(s.config.BOT_TOKEN ?? '', {
@@ -23,5 +32,19 @@ export function createBot(s: Services, opts: { botInfo?: UserFromGetMe } = {}): 
     );
   });
   bot.use(sequentialize((ctx) => ctx.chat?.id.toString() ?? ctx.from?.id.toString()));
+  // Every reply and edit goes through the same Redis rate gate as channel posts.
+  bot.use(createReplyGate(s));
+  // Editors: the /publish conversation (which must see an editor's updates first), then the
+  // editor commands and review buttons.
+  bot.use(createEditorFeatures(s));
+  // Sources: /sources, /addsource, /removesource, /pausesource, /resumesource (editors only).
+  bot.use(createSourcesFeature(s));
+  // Subscriber features; search last, as its plain-text catch-all takes any private text left.
+  const limit = createUserLimiter(s);
+  bot.use(createStartFeature(s));
+  bot.use(createLatestFeature(s));
+  bot.use(createFollowFeature(s, { limit }));
+  bot.use(createInlineFeature(s, { limit }));
+  bot.use(createSearchFeature(s, { limit }));
   return bot;
 }

@@ -2,9 +2,11 @@ import { Worker } from 'bullmq';
 import type { Services } from '../services.ts';
 import type { StoredArticle } from '../store/articles.ts';
 import type { Post } from '../store/posts.ts';
+import { startAlertWorker } from './alerts.ts';
 import { createArticleProcessor } from './process-article.ts';
 import { createPostProcessor } from './publish-post.ts';
 import { type ArticleJob, type PostJob, type PublishJob, QUEUE } from './queues.ts';
+import { startSourceWorker } from './sources.ts';
 
 /** What other parts of the bot plug into the delivery pipeline. */
 export interface WorkerHooks {
@@ -38,7 +40,8 @@ export async function startWorkers(s: Services, hooks: WorkerHooks = {}) {
     createPostProcessor({ ...s, afterPost: hooks.afterPost }),
     { ...common, concurrency: s.config.WORKER_CONCURRENCY },
   );
-  for (const worker of [articles, posts]) {
+  const alerts = startAlertWorker(s, { ...common, concurrency: s.config.WORKER_CONCURRENCY });
+  for (const worker of [articles, posts, alerts]) {
     worker.on('failed', (job, err) => {
       s.logger.warn({ queue: worker.name, jobId: job?.id, err: err.message }, 'job failed');
     });
@@ -46,12 +49,16 @@ export async function startWorkers(s: Services, hooks: WorkerHooks = {}) {
       s.logger.error({ queue: worker.name, err: err.message }, 'worker error'),
     );
   }
+  // Feed polls: one job per source per scheduler tick (jobs/sources.ts).
+  const sources = await startSourceWorker(s);
   return {
     articles,
     posts,
+    alerts,
+    sources,
     /** Stops taking jobs and waits for the ones in flight. */
     async close() {
-      await Promise.all([articles.close(), posts.close()]);
+      await Promise.all([articles.close(), posts.close(), alerts.close(), sources.close()]);
     },
   };
 }

@@ -59,6 +59,28 @@ export function createKeys(prefix: string) {
     searchQuery: (token: string) => `${p}:sq:${token}`,
     /** ZSET sliding window of one user's recent searches, per kind (search, page, inline). */
     userRate: (kind: string, userId: number) => `${p}:urate:${kind}:${userId}`,
+    /** An editor's /publish conversation state (@grammyjs/conversations), per user. */
+    conversation: (userId: number) => `${p}:conv:${userId}`,
+    /** An editor's draft (article being previewed and edited), JSON with a TTL. */
+    draft: (draftId: string) => `${p}:draft:${draftId}`,
+    /** LIST of audit entries (JSON), newest first, trimmed (store/audit.ts). */
+    audit: `${p}:audit`,
+    /** The first Approve or Reject of a review draft (SET NX: two presses decide once). */
+    reviewDecision: (articleId: string) => `${p}:review:decision:${articleId}`,
+    /** Where a review draft's previews went: JSON [{ chat, messageId }]. */
+    reviewMessage: (articleId: string) => `${p}:review:msg:${articleId}`,
+    /** HASH channel → JSON { to, lang, replyTo? }: who gets the post link once it is sent there. */
+    postWatch: (articleId: string) => `${p}:postwatch:${articleId}`,
+    /** HASH source id → Source JSON (store/sources.ts). */
+    sources: `${p}:sources`,
+    /** HASH canonical feed/page URL → source id, so one URL is added once. */
+    sourceUrls: `${p}:source:urls`,
+    /** HASH of one source's health: last success/error, failures, backoff, item count, ETag. */
+    sourceHealth: (id: string) => `${p}:source:health:${id}`,
+    /** ZSET of item fingerprints (g:guid, l:link, h:content hash) seen in one source, by time seen. */
+    sourceSeen: (id: string) => `${p}:source:seen:${id}`,
+    /** Held while one source is polled, so overlapping ticks never poll it twice at once. */
+    sourceLock: (id: string) => `${p}:source:lock:${id}`,
   };
 }
 

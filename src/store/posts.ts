@@ -67,6 +67,22 @@ export function createPostStore({ redis, keys }: { redis: Redis; keys: Keys }) {
     },
 
     ambiguous: async (): Promise<string[]> => redis.smembers(keys.ambiguous),
+
+    /**
+     * Forgets a post deleted from its chat (/unpublish): the record, its message links, and the
+     * article's place in the timeline once it has no post left.
+     */
+    remove: async (post: Post): Promise<void> => {
+      await redis
+        .multi()
+        .hdel(keys.posts(post.articleId), post.chat)
+        .del(keys.postByMessage(post.chat, post.messageId))
+        .del(keys.postByMessage(String(post.chatId), post.messageId))
+        .exec();
+      if ((await redis.hlen(keys.posts(post.articleId))) === 0) {
+        await redis.zrem(keys.timeline, post.articleId);
+      }
+    },
   };
 }
 

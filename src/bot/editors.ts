@@ -1,0 +1,62 @@
+import { Composer } from 'grammy';
+import type { Services } from '../services.ts';
+import type { BotContext } from './context.ts';
+
+const CACHE_SECONDS = 300;
+
+/**
+ * Who may run the channel: a user listed in EDITOR_IDS, or an administrator of a configured
+ * channel with the right to post (getChatMember, cached for five minutes in Redis).
+ */
+export function createEditorCheck(
+  s: Pick<Services, 'api' | 'redis' | 'keys' | 'config' | 'channels' | 'logger'>,
+) {
+  const allowed = new Set(s.config.EDITOR_IDS);
+  return async function isEditor(userId: number | undefined): Promise<boolean> {
+    if (userId === undefined) return false;
+    if (allowed.has(String(userId))) return true;
+    const key = s.keys.editor(userId);
+    const cached = await s.redis.get(key);
+    if (cached !== null) return cached === '1';
+    let admin = false;
+    for (const channel of s.channels) {
+      try {
+        const member = await s.api.getChatMember(channel, userId);
+        if (
+          member.status === 'creator' ||
+          (member.status === 'administrator' && member.can_post_messages === true)
+        ) {
+          admin = true;
+          break;
+        }
+      } catch (err) {
+        // Not a member, or the channel is unreachable: not an editor by this channel.
+        s.logger.debug(
+          { err: err instanceof Error ? err.message : String(err) },
+          'getChatMember failed',
+        );
+      }
+    }
+    await s.redis.set(key, admin ? '1' : '0', 'EX', CACHE_SECONDS);
+    return admin;
+  };
+}
+
+export type EditorCheck = ReturnType<typeof createEditorCheck>;
+
+/**
+ * Middleware for editor-only commands: everyone else gets a short refusal and nothing else
+ * runs (nothing is queued).
+ */
+export function editorsOnly(isEditor: EditorCheck): Composer<BotContext> {
+  const c = new Composer<BotContext>();
+  c.use(async (ctx, next) => {
+    if (await isEditor(ctx.from?.id)) return next();
+    if (ctx.callbackQuery) {
+      await ctx.answerCallbackQuery({ text: 'هذا الأمر للمحررين فقط.', show_alert: true });
+    } else {
+      await ctx.reply('عذراً، هذا الأمر للمحررين فقط.');
+    }
+  });
+  return c;
+}

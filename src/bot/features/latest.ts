@@ -1,0 +1,56 @@
+import { Composer } from 'grammy';
+import type { Services } from '../../services.ts';
+import { escapeHtml } from '../../telegram/html.ts';
+import type { BotContext } from '../context.ts';
+import { articleLines, describeArticles } from './search.ts';
+import { langOf, markLines } from './start.ts';
+
+export const LATEST_COUNT = 10;
+
+const TEXT = {
+  ar: { header: '🆕 آخر الأخبار:', none: 'لم يُنشر أي خبر بعد.', untitled: 'بلا عنوان' },
+  en: {
+    header: '🆕 The latest articles:',
+    none: 'Nothing has been posted yet.',
+    untitled: 'Untitled',
+  },
+} as const;
+
+/** The `count` most recently posted articles, newest first, from the posts timeline. */
+export async function latestArticles(
+  s: Pick<Services, 'redis' | 'keys'>,
+  count: number,
+  offset = 0,
+): Promise<{ id: string; sentAt: number }[]> {
+  const rows = await s.redis.zrevrange(s.keys.timeline, offset, offset + count - 1, 'WITHSCORES');
+  const items: { id: string; sentAt: number }[] = [];
+  for (let i = 0; i + 1 < rows.length; i += 2) {
+    items.push({ id: rows[i]!, sentAt: Number(rows[i + 1]) });
+  }
+  return items;
+}
+
+/** /latest: the ten newest posts, each with its headline, date and link. */
+export function createLatestFeature(
+  s: Pick<Services, 'redis' | 'keys' | 'articles' | 'posts' | 'channels' | 'config'>,
+): Composer<BotContext> {
+  const c = new Composer<BotContext>();
+  c.command('latest', async (ctx) => {
+    const lang = langOf(ctx);
+    const t = TEXT[lang];
+    const rows = await describeArticles(s, await latestArticles(s, LATEST_COUNT));
+    if (rows.length === 0) {
+      await ctx.reply(markLines(lang, [escapeHtml(t.none)]), { parse_mode: 'HTML' });
+      return;
+    }
+    const lines = [escapeHtml(t.header)];
+    rows.forEach((row, i) => {
+      lines.push('', ...articleLines(row, i + 1, lang, s.config.TIME_ZONE, t.untitled));
+    });
+    await ctx.reply(markLines(lang, lines), {
+      parse_mode: 'HTML',
+      link_preview_options: { is_disabled: true },
+    });
+  });
+  return c;
+}

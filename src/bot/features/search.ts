@@ -1,0 +1,401 @@
+import { randomBytes } from 'node:crypto';
+import { Composer, GrammyError, InlineKeyboard } from 'grammy';
+import type { Redis } from 'ioredis';
+import type { Services } from '../../services.ts';
+import type { StoredArticle } from '../../store/articles.ts';
+import type { Keys } from '../../store/keys.ts';
+import type { Post } from '../../store/posts.ts';
+import { defineScript } from '../../store/script.ts';
+import { MAX_OFFSET, type SearchResult } from '../../store/search-index.ts';
+import { isolate } from '../../telegram/bidi.ts';
+import { escapeHtml, safeHref } from '../../telegram/html.ts';
+import { postLink } from '../../telegram/links.ts';
+import { isEmptyQuery, parseQuery } from '../../text/query.ts';
+import { stripUnsafeChars, UNSAFE_CHAR_RE } from '../../text/sanitize.ts';
+import type { BotContext } from '../context.ts';
+import { type Lang, langOf, markLines } from './start.ts';
+
+// Search in the private chat: /search <words> or any plain text, five results a page, with
+// Next/Previous buttons that edit the same message. The query stays in Redis under a short
+// random token, so the buttons carry only that token (callback data is at most 64 bytes).
+
+/** Longest query accepted; Telegram's own inline query limit. */
+export const MAX_QUERY_LENGTH = 256;
+export const PAGE_SIZE = 5;
+const QUERY_TTL_SECONDS = 30 * 60;
+const MAX_TITLE = 200;
+
+/** Per-user limits, in actions per minute (a sliding window in Redis). */
+export const USER_LIMITS = {
+  search: 10,
+  page: 30,
+  inline: 30,
+  follow: 10,
+} as const;
+export type LimitKind = keyof typeof USER_LIMITS;
+const WINDOW_MS = 60_000;
+
+// ---- query checks --------------------------------------------------------------------------
+
+export type QueryCheck =
+  | { ok: true; query: string }
+  | { ok: false; reason: 'empty' | 'long' | 'control' };
+
+const UNSAFE_G = new RegExp(UNSAFE_CHAR_RE.source, 'gu');
+
+/**
+ * A user's query: at most MAX_QUERY_LENGTH characters, not mostly control or bidi characters
+ * (a few are stripped), with something left to search for.
+ */
+export function checkQuery(raw: string | undefined): QueryCheck {
+  const text = typeof raw === 'string' ? raw : '';
+  if (text.length > MAX_QUERY_LENGTH) return { ok: false, reason: 'long' };
+  const unsafe = text.match(UNSAFE_G)?.length ?? 0;
+  if (unsafe > 8 || unsafe * 4 > text.length) return { ok: false, reason: 'control' };
+  const query = stripUnsafeChars(text).replace(/\s+/g, ' ').trim();
+  if (isEmptyQuery(parseQuery(query))) return { ok: false, reason: 'empty' };
+  return { ok: true, query };
+}
+
+// ---- per-user rate limit -------------------------------------------------------------------
+
+// KEYS: the user's window. ARGV: max, window ms. Returns 0 when taken, else ms until a slot frees.
+const takeScript = defineScript(`
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local window = tonumber(ARGV[2])
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - window)
+local n = redis.call('ZCARD', KEYS[1])
+if n >= tonumber(ARGV[1]) then
+  local oldest = tonumber(redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')[2])
+  return math.max(1, oldest + window - now)
+end
+redis.call('ZADD', KEYS[1], now, now .. '-' .. n)
+redis.call('PEXPIRE', KEYS[1], window)
+return 0
+`);
+
+export type LimitResult = { ok: true } | { ok: false; retryAfterMs: number; tell: boolean };
+
+/**
+ * Takes one action from a user's per-minute budget. On refusal, `tell` is true only for the
+ * first refusal of a window, so a flood gets one "try again later" and then silence.
+ */
+export function createUserLimiter({ redis, keys }: { redis: Redis; keys: Keys }) {
+  return async (kind: LimitKind, userId: number): Promise<LimitResult> => {
+    const key = keys.userRate(kind, userId);
+    const wait = Number(await takeScript(redis, [key], [USER_LIMITS[kind], WINDOW_MS]));
+    if (wait <= 0) return { ok: true };
+    const told = await redis.set(`${key}:told`, '1', 'PX', Math.ceil(wait), 'NX');
+    return { ok: false, retryAfterMs: wait, tell: told === 'OK' };
+  };
+}
+
+export type UserLimiter = ReturnType<typeof createUserLimiter>;
+
+// ---- rendering -----------------------------------------------------------------------------
+
+export interface ArticleRow {
+  id: string;
+  title: string;
+  sentAt: number;
+  /** The channel post (t.me) when there is one, else the original URL. */
+  link?: string;
+}
+
+/** The best link to an article: its post in the first configured channel that has a link. */
+export function chooseLink(
+  article: Pick<StoredArticle, 'url'> | undefined,
+  posts: readonly Post[],
+  channels: readonly string[],
+): string | undefined {
+  const rank = (p: Post) => {
+    const i = channels.indexOf(p.chat);
+    return i === -1 ? channels.length : i;
+  };
+  for (const p of [...posts].sort((a, b) => rank(a) - rank(b))) {
+    const link = postLink(p.chat, p.chatId, p.messageId);
+    if (link) return link;
+  }
+  return article?.url ? safeHref(article.url) : undefined;
+}
+
+/** Title, date and link of each article id (in order; ids no longer stored are left out). */
+export async function describeArticles(
+  s: Pick<Services, 'articles' | 'posts' | 'channels'>,
+  items: readonly { id: string; sentAt: number }[],
+): Promise<ArticleRow[]> {
+  const ids = items.map((i) => i.id);
+  const [articles, postLists] = await Promise.all([
+    s.articles.getMany(ids),
+    Promise.all(ids.map((id) => s.posts.list(id))),
+  ]);
+  const rows: ArticleRow[] = [];
+  items.forEach((item, i) => {
+    const article = articles[i];
+    if (!article) return;
+    const link = chooseLink(article, postLists[i] ?? [], s.channels);
+    rows.push({
+      id: item.id,
+      title: typeof article.title === 'string' ? article.title : '',
+      sentAt: item.sentAt,
+      ...(link ? { link } : {}),
+    });
+  });
+  return rows;
+}
+
+/** Display-safe one-line text, cut at `max` characters. */
+export function cutText(s: string, max: number): string {
+  const clean = stripUnsafeChars(typeof s === 'string' ? s : '')
+    .replace(/\s+/g, ' ')
+    .trim();
+  return clean.length <= max ? clean : `${clean.slice(0, max - 1).trimEnd()}…`;
+}
+
+export function formatDate(ms: number, lang: Lang, timeZone: string): string {
+  if (!Number.isFinite(ms)) return '';
+  return new Intl.DateTimeFormat(lang === 'en' ? 'en-GB' : 'ar', {
+    day: 'numeric',
+    month: 'long',
+    year: 'numeric',
+    timeZone,
+  }).format(new Date(ms));
+}
+
+/** Two lines per article: number and linked headline, then the date. HTML, not yet marked. */
+export function articleLines(
+  row: ArticleRow,
+  n: number,
+  lang: Lang,
+  timeZone: string,
+  untitled: string,
+): string[] {
+  const title = escapeHtml(isolate(cutText(row.title, MAX_TITLE) || untitled));
+  const href = row.link ? safeHref(row.link) : undefined;
+  const headline = href ? `<a href="${escapeHtml(href)}">${title}</a>` : title;
+  return [`<b>${n}.</b> ${headline}`, `🗓 ${escapeHtml(formatDate(row.sentAt, lang, timeZone))}`];
+}
+
+const TEXT = {
+  ar: {
+    header: (q: string, from: number, to: number, total?: number) =>
+      `🔎 نتائج البحث عن «${q}»: ${from}–${to}${total === undefined ? '' : ` من ${total}`}`,
+    anyWord: '⚠️ لا يوجد خبر يحوي كل الكلمات؛ هذه أخبار تحوي بعضها.',
+    none: (q: string) => `لا توجد نتائج للبحث عن «${q}».`,
+    shorter: 'جرّب بحثاً أقصر: كلمة أو كلمتين، أو صيغة أخرى للكلمة.',
+    unquoted: (q: string) => `جرّب البحث دون علامتي التنصيص: ${q}`,
+    noMore: 'لا مزيد من النتائج.',
+    next: 'التالي ◀',
+    prev: '▶ السابق',
+    untitled: 'بلا عنوان',
+    usage: 'اكتب كلمات البحث بعد الأمر، مثلاً: /search وزير الدفاع',
+    empty: 'لم أجد كلمات أبحث عنها. اكتب كلمة أو أكثر، مثلاً: وزير الدفاع',
+    long: `عذراً، نص البحث طويل جداً (الحد ${MAX_QUERY_LENGTH} حرفاً). اكتب بضع كلمات فقط.`,
+    control: 'عذراً، في النص رموز تحكّم غير مقبولة. اكتب كلمات البحث فقط.',
+    limited: (sec: number) => `⏳ بحثت كثيراً في وقت قصير. حاول مجدداً بعد ${sec} ثانية.`,
+    expired: 'انتهت صلاحية هذا البحث؛ أرسله من جديد.',
+    unknown: 'لا أعرف هذا الأمر. أرسل /help لترى الأوامر.',
+  },
+  en: {
+    header: (q: string, from: number, to: number, total?: number) =>
+      `🔎 Results for “${q}”: ${from}–${to}${total === undefined ? '' : ` of ${total}`}`,
+    anyWord: '⚠️ No article has all the words; these have some of them.',
+    none: (q: string) => `No results for “${q}”.`,
+    shorter: 'Try a shorter search: one or two words, or another form of the word.',
+    unquoted: (q: string) => `Try it without the quotes: ${q}`,
+    noMore: 'No more results.',
+    next: 'Next ▶',
+    prev: '◀ Previous',
+    untitled: 'Untitled',
+    usage: 'Type your words after the command, e.g. /search وزير الدفاع',
+    empty: 'I found no words to search for. Type one or more words, e.g. وزير الدفاع',
+    long: `Sorry, that search is too long (at most ${MAX_QUERY_LENGTH} characters). Type a few words.`,
+    control: 'Sorry, the text holds control characters I cannot accept. Type only your words.',
+    limited: (sec: number) => `⏳ Too many searches in a short time. Try again in ${sec} s.`,
+    expired: 'This search has expired; send it again.',
+    unknown: 'I do not know that command. Send /help to see the commands.',
+  },
+} as const;
+
+export function searchText(lang: Lang) {
+  return TEXT[lang];
+}
+
+/** The reply to a refused query, HTML. */
+export function refusalText(lang: Lang, reason: 'empty' | 'long' | 'control'): string {
+  return markLines(lang, [escapeHtml(TEXT[lang][reason])]);
+}
+
+export function limitedText(lang: Lang, retryAfterMs: number): string {
+  return markLines(lang, [
+    escapeHtml(TEXT[lang].limited(Math.max(1, Math.ceil(retryAfterMs / 1000)))),
+  ]);
+}
+
+interface StoredQuery {
+  q: string;
+}
+
+export interface SearchPage {
+  html: string;
+  keyboard?: InlineKeyboard;
+}
+
+/** Renders page `page` (from 0) of the search for `query`. */
+export async function renderSearchPage(
+  s: Pick<Services, 'search' | 'articles' | 'posts' | 'channels' | 'config'>,
+  query: string,
+  page: number,
+  lang: Lang,
+  token: string,
+): Promise<SearchPage> {
+  const t = TEXT[lang];
+  const q = escapeHtml(isolate(cutText(query, 60)));
+  const offset = page * PAGE_SIZE;
+  // One extra hit says whether there is a next page, even when `total` is only an upper bound.
+  const result: SearchResult = await s.search.search(query, { offset, limit: PAGE_SIZE + 1 });
+  const hits = result.hits.slice(0, PAGE_SIZE);
+  const rows = await describeArticles(s, hits);
+
+  if (result.mode === 'none' || (page === 0 && rows.length === 0)) {
+    const lines = [t.none(q)];
+    const unquoted = query
+      .replace(/["«»“”„]/g, ' ')
+      .replace(/\s+/g, ' ')
+      .trim();
+    if (unquoted !== query && !isEmptyQuery(parseQuery(unquoted))) {
+      lines.push(t.unquoted(escapeHtml(isolate(cutText(unquoted, 60)))));
+    } else {
+      lines.push(escapeHtml(t.shorter));
+    }
+    return { html: markLines(lang, lines) };
+  }
+
+  const exact = parseQuery(query).phrases.length === 0;
+  const lines: string[] = [];
+  // A later page can come out empty when a phrase query's total was only an upper bound.
+  if (rows.length === 0) lines.push(escapeHtml(t.noMore));
+  else lines.push(t.header(q, offset + 1, offset + rows.length, exact ? result.total : undefined));
+  if (result.mode === 'any') lines.push(escapeHtml(t.anyWord));
+  rows.forEach((row, i) => {
+    lines.push('', ...articleLines(row, offset + i + 1, lang, s.config.TIME_ZONE, t.untitled));
+  });
+
+  const hasNext = result.hits.length > PAGE_SIZE && offset + PAGE_SIZE <= MAX_OFFSET;
+  const keyboard = new InlineKeyboard();
+  // Buttons run left to right; in Arabic "next" is on the left, in English on the right.
+  const buttons: [string, number][] = [];
+  if (page > 0) buttons.push([t.prev, page - 1]);
+  if (hasNext) buttons.push([t.next, page + 1]);
+  if (lang === 'ar') buttons.reverse();
+  for (const [label, target] of buttons) keyboard.text(label, `s:${token}:${target}`);
+  return { html: markLines(lang, lines), ...(buttons.length > 0 ? { keyboard } : {}) };
+}
+
+// ---- the feature ---------------------------------------------------------------------------
+
+/**
+ * /search, the Next/Previous buttons, and the plain-text catch-all of the private chat (it
+ * must be the last handler: every private text no other feature took is a search).
+ */
+export function createSearchFeature(
+  s: Pick<
+    Services,
+    'search' | 'articles' | 'posts' | 'channels' | 'config' | 'redis' | 'keys' | 'logger'
+  >,
+  deps: { limit?: UserLimiter } = {},
+): Composer<BotContext> {
+  const limit = deps.limit ?? createUserLimiter(s);
+  const c = new Composer<BotContext>();
+
+  async function runSearch(ctx: BotContext, raw: string): Promise<void> {
+    const lang = langOf(ctx);
+    const userId = ctx.from?.id;
+    if (userId === undefined) return;
+    const taken = await limit('search', userId);
+    if (!taken.ok) {
+      if (taken.tell)
+        await ctx.reply(limitedText(lang, taken.retryAfterMs), { parse_mode: 'HTML' });
+      return;
+    }
+    const checked = checkQuery(raw);
+    if (!checked.ok) {
+      await ctx.reply(refusalText(lang, checked.reason), { parse_mode: 'HTML' });
+      return;
+    }
+    const token = randomBytes(9).toString('base64url');
+    const stored: StoredQuery = { q: checked.query };
+    await s.redis.set(s.keys.searchQuery(token), JSON.stringify(stored), 'EX', QUERY_TTL_SECONDS);
+    const page = await renderSearchPage(s, checked.query, 0, lang, token);
+    await ctx.reply(page.html, {
+      parse_mode: 'HTML',
+      link_preview_options: { is_disabled: true },
+      ...(page.keyboard ? { reply_markup: page.keyboard } : {}),
+    });
+  }
+
+  c.command('search', async (ctx) => {
+    const words = typeof ctx.match === 'string' ? ctx.match.trim() : '';
+    if (words === '') {
+      await ctx.reply(markLines(langOf(ctx), [escapeHtml(TEXT[langOf(ctx)].usage)]), {
+        parse_mode: 'HTML',
+      });
+      return;
+    }
+    await runSearch(ctx, words);
+  });
+
+  c.callbackQuery(/^s:([A-Za-z0-9_-]{12}):(\d{1,4})$/, async (ctx) => {
+    const lang = langOf(ctx);
+    const [, token = '', pageText = '0'] = ctx.match;
+    const page = Number(pageText);
+    const taken = await limit('page', ctx.from.id);
+    if (!taken.ok) {
+      const sec = Math.max(1, Math.ceil(taken.retryAfterMs / 1000));
+      await ctx.answerCallbackQuery({ text: TEXT[lang].limited(sec) });
+      return;
+    }
+    const json = await s.redis.get(s.keys.searchQuery(token));
+    let stored: StoredQuery | undefined;
+    try {
+      stored = json === null ? undefined : (JSON.parse(json) as StoredQuery);
+    } catch {
+      stored = undefined;
+    }
+    if (!stored || typeof stored.q !== 'string' || page * PAGE_SIZE > MAX_OFFSET) {
+      await ctx.answerCallbackQuery({ text: TEXT[lang].expired, show_alert: true });
+      return;
+    }
+    await s.redis.expire(s.keys.searchQuery(token), QUERY_TTL_SECONDS);
+    const rendered = await renderSearchPage(s, stored.q, page, lang, token);
+    try {
+      await ctx.editMessageText(rendered.html, {
+        parse_mode: 'HTML',
+        link_preview_options: { is_disabled: true },
+        ...(rendered.keyboard ? { reply_markup: rendered.keyboard } : {}),
+      });
+    } catch (err) {
+      // A double press asks for the page already shown: nothing to change.
+      if (!(err instanceof GrammyError && /message is not modified/i.test(err.description))) {
+        throw err;
+      }
+    }
+    await ctx.answerCallbackQuery();
+  });
+
+  // The catch-all: plain text in the private chat is a search; an unknown command gets a hint.
+  c.chatType('private').on('message:text', async (ctx) => {
+    const msg = ctx.message;
+    // A message sent through inline mode, or a forward, is not something the user typed to us.
+    if (msg.via_bot || msg.forward_origin) return;
+    if (msg.text.startsWith('/')) {
+      const lang = langOf(ctx);
+      await ctx.reply(markLines(lang, [escapeHtml(TEXT[lang].unknown)]), { parse_mode: 'HTML' });
+      return;
+    }
+    await runSearch(ctx, msg.text);
+  });
+
+  return c;
+}

@@ -1,0 +1,91 @@
+import { createServer, type Server } from 'node:http';
+import { Gauge, Registry } from 'prom-client';
+import type { Services } from '../services.ts';
+
+/**
+ * /healthz (Redis answers → 200, else 503) and /metrics (Prometheus text). The numbers come
+ * from Redis, so every process reports the same totals for the whole bot.
+ */
+export function createMetrics(s: Pick<Services, 'redis' | 'keys' | 'queues'>): Registry {
+  const registry = new Registry();
+  new Gauge({
+    name: 'newsbot_jobs',
+    help: 'Jobs in each queue by state',
+    labelNames: ['queue', 'state'],
+    registers: [registry],
+    async collect() {
+      for (const queue of [s.queues.articles, s.queues.posts]) {
+        const counts = await queue.getJobCounts(
+          'waiting',
+          'delayed',
+          'active',
+          'failed',
+          'prioritized',
+        );
+        for (const [state, n] of Object.entries(counts)) this.set({ queue: queue.name, state }, n);
+      }
+    },
+  });
+  const totals: [string, string, () => Promise<number>][] = [
+    ['newsbot_posts', 'Articles posted (all time)', () => s.redis.zcard(s.keys.timeline)],
+    [
+      'newsbot_duplicates_dropped',
+      'Duplicates dropped (last 10,000 kept)',
+      () => s.redis.xlen(s.keys.dropped),
+    ],
+    [
+      'newsbot_ambiguous_sends',
+      'Posts re-sent after an interrupted attempt (may be doubled)',
+      () => s.redis.scard(s.keys.ambiguous),
+    ],
+  ];
+  for (const [name, help, read] of totals) {
+    new Gauge({
+      name,
+      help,
+      registers: [registry],
+      async collect() {
+        this.set(await read());
+      },
+    });
+  }
+  return registry;
+}
+
+export async function startHttpServer(
+  s: Pick<Services, 'redis' | 'keys' | 'queues' | 'logger'>,
+  port: number,
+): Promise<Server> {
+  const registry = createMetrics(s);
+  const server = createServer((req, res) => {
+    const path = (req.url ?? '/').split('?')[0];
+    const reply = (status: number, type: string, body: string) => {
+      res.writeHead(status, { 'content-type': type });
+      res.end(body);
+    };
+    if (req.method !== 'GET') return reply(405, 'text/plain', 'method not allowed\n');
+    if (path === '/healthz') {
+      s.redis.ping().then(
+        () => reply(200, 'text/plain', 'ok\n'),
+        () => reply(503, 'text/plain', 'redis unavailable\n'),
+      );
+      return;
+    }
+    if (path === '/metrics') {
+      registry.metrics().then(
+        (text) => reply(200, registry.contentType, text),
+        (err: unknown) => {
+          s.logger.warn(
+            { err: err instanceof Error ? err.message : String(err) },
+            'metrics failed',
+          );
+          reply(503, 'text/plain', 'metrics unavailable\n');
+        },
+      );
+      return;
+    }
+    reply(404, 'text/plain', 'not found\n');
+  });
+  await new Promise<void>((resolve) => server.listen(port, resolve));
+  return server;
+}

@@ -1,0 +1,289 @@
+import {
+  DelayedError,
+  type Job,
+  Queue,
+  UnrecoverableError,
+  Worker,
+  type WorkerOptions,
+} from 'bullmq';
+import type { Api } from 'grammy';
+import type { Redis } from 'ioredis';
+import type { Logger } from '../logger.ts';
+import type { ArticleStore, StoredArticle } from '../store/articles.ts';
+import type { FollowStore, Lang } from '../store/follows.ts';
+import type { Keys } from '../store/keys.ts';
+import type { Post } from '../store/posts.ts';
+import type { RateGate } from '../store/rate-gate.ts';
+import { articleToIndexDoc, type SearchIndex } from '../store/search-index.ts';
+import { isolate, RLM } from '../telegram/bidi.ts';
+import { escapeHtml, safeHref } from '../telegram/html.ts';
+import { postLink } from '../telegram/links.ts';
+import { stripUnsafeChars } from '../text/sanitize.ts';
+import { MAX_TRANSIENT_FAILURES, transientBackoff } from './publish-post.ts';
+import { classifySendError } from './telegram-errors.ts';
+
+// Keyword alerts. After an article's first post, the afterPost hook indexes it for search and
+// queues one 'match' job; the match job finds the followers whose follows match (store/
+// follows.ts) and queues one 'dm' job per follower. DMs take the same Redis rate gate as
+// channel posts (the global bucket and the follower's private-chat bucket), so alerts and
+// posts together stay under Telegram's limits across every worker process.
+
+export const ALERTS_QUEUE = 'alerts';
+
+/** Job 'match': find the followers of a newly posted article. */
+export interface MatchJob {
+  articleId: string;
+  /** Where the alert points: the channel post, or the original URL. */
+  link?: string;
+}
+
+/** Job 'dm': tell one follower about one article. */
+export interface DmJob {
+  articleId: string;
+  userId: number;
+  title: string;
+  link?: string;
+  /** The follow that matched, as the user typed it. */
+  query: string;
+  lang: Lang;
+  /** Set after Telegram refused the HTML: send the plain-text version. */
+  plain?: boolean;
+  /** Transient send failures so far (5xx, network). */
+  failures?: number;
+}
+
+export type AlertJob = MatchJob | DmJob;
+
+export const ALERT_JOB_OPTIONS = {
+  attempts: 5,
+  backoff: { type: 'exponential', delay: 1000 },
+  removeOnComplete: { age: 86_400, count: 10_000 },
+  removeOnFail: { age: 7 * 86_400 },
+} as const;
+
+/** How long the per-article records (alerted users, hook done) are kept. */
+const RECORD_TTL_SECONDS = 30 * 86_400;
+const SHORT_WAIT_MS = 250;
+const MAX_TITLE = 300;
+const MAX_QUERY = 100;
+const ADD_BATCH = 1000;
+/** LEFT-TO-RIGHT MARK: leads English lines, as RLM leads Arabic ones. */
+const LRM = '\u200E';
+
+export function createAlertQueue({
+  connection,
+  keys,
+  onError = () => {},
+}: {
+  connection: Redis;
+  keys: Keys;
+  onError?: (err: Error) => void;
+}): Queue<AlertJob> {
+  const queue = new Queue<AlertJob>(ALERTS_QUEUE, { connection, prefix: keys.bull });
+  queue.on('error', onError);
+  return queue;
+}
+
+export type AlertQueue = Queue<AlertJob>;
+
+const TEXT = {
+  ar: {
+    head: '🔔 خبر جديد يطابق متابعتك',
+    read: 'اقرأ الخبر',
+    stop: 'لإيقاف التنبيهات: /unfollow',
+  },
+  en: {
+    head: '🔔 A new article matches your follow',
+    read: 'Read the article',
+    stop: 'To stop alerts: /unfollow',
+  },
+} as const;
+
+function cut(s: string, max: number): string {
+  const clean = stripUnsafeChars(typeof s === 'string' ? s : '')
+    .replace(/\s+/g, ' ')
+    .trim();
+  return clean.length <= max ? clean : `${clean.slice(0, max - 1).trimEnd()}…`;
+}
+
+/** The alert's text: HTML, and the plain version for when Telegram refuses the HTML. */
+export function formatAlert(data: Pick<DmJob, 'title' | 'link' | 'query' | 'lang'>): {
+  html: string;
+  plain: string;
+} {
+  const t = TEXT[data.lang] ?? TEXT.ar;
+  const mark = data.lang === 'en' ? LRM : RLM;
+  const title = isolate(cut(data.title, MAX_TITLE) || '…');
+  const query = isolate(cut(data.query, MAX_QUERY));
+  const href = data.link ? safeHref(data.link) : undefined;
+  const html = [
+    `${mark}${escapeHtml(t.head)} «${escapeHtml(query)}»:`,
+    `${mark}<b>${escapeHtml(title)}</b>`,
+    ...(href ? [`${mark}<a href="${escapeHtml(href)}">${escapeHtml(t.read)}</a>`] : []),
+    `${mark}${escapeHtml(t.stop)}`,
+  ].join('\n');
+  const plain = [
+    `${mark}${t.head} «${query}»:`,
+    `${mark}${title}`,
+    ...(href ? [`${mark}${href}`] : []),
+    `${mark}${t.stop}`,
+  ].join('\n');
+  return { html, plain };
+}
+
+export interface AfterPostDeps {
+  redis: Redis;
+  keys: Keys;
+  search: SearchIndex;
+  alerts: AlertQueue;
+}
+
+/**
+ * The afterPost hook: indexes the article for search and queues its alert fan-out, once per
+ * article (the first post of it; later channels find the record and stop). Safe to run twice:
+ * the record is written last, so a crash in between only repeats idempotent steps.
+ */
+export function createAfterPost(deps: AfterPostDeps) {
+  return async (post: Post, article: StoredArticle): Promise<void> => {
+    const done = deps.keys.postHook(article.id);
+    if ((await deps.redis.exists(done)) === 1) return;
+    const sentAt = Date.parse(post.sentAt);
+    await deps.search.add(
+      articleToIndexDoc(article, Number.isFinite(sentAt) ? sentAt : Date.now()),
+    );
+    const link =
+      postLink(post.chat, post.chatId, post.messageId) ??
+      (article.url ? safeHref(article.url) : undefined);
+    await deps.alerts.add(
+      'match',
+      { articleId: article.id, ...(link ? { link } : {}) },
+      { ...ALERT_JOB_OPTIONS, jobId: `match-${article.id}` },
+    );
+    await deps.redis.set(done, post.sentAt, 'EX', RECORD_TTL_SECONDS);
+  };
+}
+
+export interface AlertDeps {
+  api: Api;
+  redis: Redis;
+  keys: Keys;
+  alerts: AlertQueue;
+  articles: ArticleStore;
+  follows: FollowStore;
+  gate: RateGate;
+  logger: Logger;
+}
+
+/** BullMQ job ids may not contain ':'. */
+const dmJobId = (articleId: string, userId: number) => `dm-${articleId}-${userId}`;
+
+/** Errors after which the follower's chat is gone for good (besides being blocked). */
+const GONE = /chat not found|user not found|PEER_ID_INVALID|USER_IS_BLOCKED|user is deactivated/i;
+
+/** The "alerts" processor: 'match' fans an article out to its followers, 'dm' sends one alert. */
+export function createAlertProcessor(deps: AlertDeps) {
+  const { api, redis, keys, follows, gate, logger } = deps;
+
+  async function match(job: Job<AlertJob>): Promise<{ followers: number; queued: number }> {
+    const { articleId, link } = job.data as MatchJob;
+    const article = await deps.articles.get(articleId);
+    if (!article) return { followers: 0, queued: 0 };
+    const matched = await follows.match(articleToIndexDoc(article, 0));
+    const alerted = new Set(await redis.smembers(keys.alerted(articleId)));
+    const fresh = matched.filter((f) => !alerted.has(String(f.userId)));
+    for (let i = 0; i < fresh.length; i += ADD_BATCH) {
+      await deps.alerts.addBulk(
+        fresh.slice(i, i + ADD_BATCH).map((f) => ({
+          name: 'dm',
+          data: {
+            articleId,
+            userId: f.userId,
+            title: article.title,
+            ...(link ? { link } : {}),
+            query: f.query,
+            lang: f.lang,
+          } satisfies DmJob,
+          opts: { ...ALERT_JOB_OPTIONS, jobId: dmJobId(articleId, f.userId) },
+        })),
+      );
+    }
+    logger.info({ articleId, followers: matched.length, queued: fresh.length }, 'alerts queued');
+    return { followers: matched.length, queued: fresh.length };
+  }
+
+  async function dm(job: Job<AlertJob>, token?: string) {
+    const data = job.data as DmJob;
+    const chat = String(data.userId);
+    const log = logger.child({ queue: ALERTS_QUEUE, jobId: job.id, userId: data.userId });
+    const delay = async (ms: number): Promise<never> => {
+      await job.moveToDelayed(Date.now() + ms, token);
+      throw new DelayedError();
+    };
+    if ((await redis.sismember(keys.alerted(data.articleId), chat)) === 1) {
+      return { skipped: 'already alerted' };
+    }
+
+    // As in publish-post: a short wait is slept here, a longer one goes back to Redis.
+    let admitted = await gate.admit(chat);
+    for (let i = 0; !admitted.ok && admitted.waitMs <= SHORT_WAIT_MS && i < 20; i++) {
+      await new Promise((r) => setTimeout(r, admitted.ok ? 0 : admitted.waitMs));
+      admitted = await gate.admit(chat);
+    }
+    if (!admitted.ok) return delay(admitted.waitMs);
+
+    const text = formatAlert(data);
+    try {
+      await api.sendMessage(
+        chat,
+        data.plain ? text.plain : text.html,
+        data.plain ? {} : { parse_mode: 'HTML' },
+      );
+    } catch (err) {
+      const failure = classifySendError(err);
+      switch (failure.kind) {
+        case 'rate':
+          log.warn({ retryAfterMs: failure.retryAfterMs }, 'Telegram asked us to slow down');
+          await gate.penalize(chat, failure.retryAfterMs);
+          return delay(failure.retryAfterMs);
+        case 'parse':
+          await job.updateData({ ...data, plain: true });
+          return delay(1);
+        case 'transient': {
+          const failures = (data.failures ?? 0) + 1;
+          if (failures >= MAX_TRANSIENT_FAILURES) throw new UnrecoverableError(failure.reason);
+          await job.updateData({ ...data, failures });
+          return delay(transientBackoff(failures));
+        }
+        case 'blocked': {
+          const removed = await follows.removeUser(data.userId);
+          log.info({ removed, reason: failure.reason }, 'follower blocked the bot; removed');
+          return { removed };
+        }
+        default: {
+          // Other 4xx: only a chat that is gone removes the follower; anything else (a revoked
+          // token, say) must not wipe every subscriber's follows.
+          if (GONE.test(failure.reason)) {
+            const removed = await follows.removeUser(data.userId);
+            log.info({ removed, reason: failure.reason }, 'follower chat gone; removed');
+            return { removed };
+          }
+          throw new UnrecoverableError(failure.reason);
+        }
+      }
+    }
+    await redis
+      .multi()
+      .sadd(keys.alerted(data.articleId), chat)
+      .expire(keys.alerted(data.articleId), RECORD_TTL_SECONDS)
+      .exec();
+    return { sent: true };
+  }
+
+  return async (job: Job<AlertJob>, token?: string) =>
+    job.name === 'match' ? match(job) : dm(job, token);
+}
+
+/** Starts the "alerts" worker; `common` carries the connection, prefix and lock settings. */
+export function startAlertWorker(deps: AlertDeps, common: WorkerOptions): Worker<AlertJob> {
+  return new Worker<AlertJob>(ALERTS_QUEUE, createAlertProcessor(deps), common);
+}
