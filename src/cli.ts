@@ -108,15 +108,6 @@ export function readFd(fd: number, maxBytes: number): Uint8Array {
   return Buffer.concat(chunks);
 }
 
-function positiveInt(value: string | undefined, name: string): number | undefined {
-  if (value === undefined) return undefined;
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1 || n > 1000) {
-    throw new UsageError(`--${name} must be a whole number from 1 to 1000`);
-  }
-  return n;
-}
-
 function rawFromArgs(
   file: string | undefined,
   values: { url?: string; publisher?: string },
@@ -169,8 +160,8 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
           allowPositionals: true,
           options: { sentences: { type: 'string' }, words: { type: 'string' } },
         });
-        const sentences = positiveInt(values.sentences, 'sentences');
-        const words = positiveInt(values.words, 'words');
+        const sentences = intOption(values.sentences, 'sentences', 1, 1000);
+        const words = intOption(values.words, 'words', 1, 1000);
         if (sentences && words) throw new UsageError('give --sentences or --words, not both');
         const article = buildArticle(rawFromArgs(positionals[0], {}, io), { sentences, words });
         io.stdout(`${article.summary.join('\n')}\n`);

@@ -6,7 +6,7 @@ import type { IndexDoc } from '../../src/store/search-index.ts';
 import { isIndexable } from '../../src/text/query.ts';
 import { splitSentences } from '../../src/text/sentences.ts';
 import { tokenize } from '../../src/text/tokenize.ts';
-import { antPaths, readAnt } from '../../test/support/corpus.ts';
+import { antPaths, prng, readAnt } from '../../test/support/corpus.ts';
 
 export interface BaseDoc {
   title: string;
@@ -17,18 +17,6 @@ export interface BaseDoc {
 /** Posting times: one article a minute from 2017-01-01, so later ids are newer. */
 const START = Date.UTC(2017, 0, 1);
 const STEP = 60_000;
-
-/** mulberry32: a small, fast, seedable PRNG. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Every ANT article with a title and a text, in a stable order. */
 export function loadBase(): BaseDoc[] {

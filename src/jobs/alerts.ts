@@ -63,7 +63,6 @@ export const ALERT_JOB_OPTIONS = {
 
 /** How long the per-article records (alerted users, hook done) are kept. */
 const RECORD_TTL_SECONDS = 30 * 86_400;
-const SHORT_WAIT_MS = 250;
 const MAX_TITLE = 300;
 const MAX_QUERY = 100;
 const ADD_BATCH = 1000;
@@ -223,12 +222,7 @@ export function createAlertProcessor(deps: AlertDeps) {
       return { skipped: 'already alerted' };
     }
 
-    // As in publish-post: a short wait is slept here, a longer one goes back to Redis.
-    let admitted = await gate.admit(chat);
-    for (let i = 0; !admitted.ok && admitted.waitMs <= SHORT_WAIT_MS && i < 20; i++) {
-      await new Promise((r) => setTimeout(r, admitted.ok ? 0 : admitted.waitMs));
-      admitted = await gate.admit(chat);
-    }
+    const admitted = await gate.admitSoon(chat);
     if (!admitted.ok) return delay(admitted.waitMs);
 
     const text = formatAlert(data);

@@ -48,8 +48,6 @@ export function transientBackoff(failures: number): number {
   return Math.round(base * (0.8 + Math.random() * 0.4));
 }
 
-const SHORT_WAIT_MS = 250;
-
 /** Transient failures a post survives (about half an hour of retries) before it is given up. */
 export const MAX_TRANSIENT_FAILURES = 40;
 
@@ -74,8 +72,9 @@ export function createPostProcessor(deps: PublishDeps) {
     const wakeNext = async () => {
       const [next] = await deps.posts.pendingHead(chat);
       if (!next) return;
-      const job = await deps.queues.posts.getJob(postJobId(next, chat));
-      if (job && (await job.isDelayed())) await job.promote().catch(() => {});
+      const waiting = await deps.queues.posts.getJob(postJobId(next, chat));
+      // promote() fails when the job is not delayed after all (already picked up): fine.
+      if (waiting && (await waiting.isDelayed())) await waiting.promote().catch(() => {});
     };
     const giveUp = async (reason: string): Promise<never> => {
       await posts.dropPending(chat, articleId);
@@ -97,20 +96,9 @@ export function createPostProcessor(deps: PublishDeps) {
     }
     if (!article) return giveUp(`article ${articleId} is not in the store`);
 
-    // A wait of a few tens of ms is slept here: a delayed job is only woken on the next tick of
-    // Redis's timer (100 ms at the default hz 10), which would cap the send rate near 10/s.
-    // Longer waits (a channel's 3 s spacing, a 429) go back to Redis as a delayed job.
-    // Only the head of the line (reason 'rate') waits in memory; the others wait in Redis
-    // until the post before them wakes them, so they never hold a worker slot.
-    let admitted = await gate.admit(chat, articleId);
-    for (
-      let i = 0;
-      !admitted.ok && admitted.reason === 'rate' && admitted.waitMs <= SHORT_WAIT_MS && i < 20;
-      i++
-    ) {
-      await new Promise((r) => setTimeout(r, admitted.ok ? 0 : admitted.waitMs));
-      admitted = await gate.admit(chat, articleId);
-    }
+    // Only the head of the chat's line gets a slot; the others wait in Redis until the post
+    // before them wakes them, so they never hold a worker slot.
+    const admitted = await gate.admitSoon(chat, articleId);
     if (!admitted.ok) return delay(admitted.waitMs);
 
     if (await posts.markInflight(articleId, chat)) {

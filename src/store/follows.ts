@@ -3,13 +3,13 @@ import type { Redis } from 'ioredis';
 import {
   isEmptyQuery,
   isIndexable,
-  matchesPhrases,
-  matchesWord,
+  matchesPrepared,
   type ParsedQuery,
+  type PreparedDoc,
   parseQuery,
+  prepareDoc,
 } from '../text/query.ts';
 import { stemLight10 } from '../text/stem.ts';
-import { tokenize } from '../text/tokenize.ts';
 import type { Keys } from './keys.ts';
 import { defineScript } from './script.ts';
 
@@ -46,34 +46,6 @@ export interface Follow {
 export type AddFollowResult =
   | { ok: true; follow: Follow }
   | { ok: false; reason: 'empty' | 'exists' | 'limit'; follow?: Follow };
-
-/** A doc tokenized once, for checking many follows against it. */
-export interface PreparedDoc {
-  tokens: ReadonlySet<string>;
-  stems: ReadonlySet<string>;
-  titleTokens: readonly string[];
-  textTokens: readonly string[];
-}
-
-export function prepareDoc(doc: { title: string; text: string }): PreparedDoc {
-  const titleTokens = tokenize(typeof doc.title === 'string' ? doc.title : '');
-  const textTokens = tokenize(typeof doc.text === 'string' ? doc.text : '');
-  const tokens = new Set<string>();
-  const stems = new Set<string>();
-  for (const token of [...titleTokens, ...textTokens]) {
-    if (!isIndexable(token)) continue;
-    tokens.add(token);
-    stems.add(stemLight10(token));
-  }
-  return { tokens, stems, titleTokens, textTokens };
-}
-
-/** matchesArticle (text/query.ts) on a prepared doc: the same rules, without re-tokenizing. */
-export function matchesPrepared(p: ParsedQuery, doc: PreparedDoc): boolean {
-  if (isEmptyQuery(p)) return false;
-  if (!p.words.every((w) => matchesWord(w, doc.tokens, doc.stems))) return false;
-  return matchesPhrases(p.phrases, doc.titleTokens, doc.textTokens);
-}
 
 /** The terms a doc is looked up under: every indexable token and its stem. */
 export function docLookupTerms(doc: PreparedDoc): string[] {

@@ -137,9 +137,20 @@ export function matchesWord(
  * occurs in order. Used for keyword alerts.
  */
 export function matchesArticle(p: ParsedQuery, doc: { title: string; text: string }): boolean {
-  if (isEmptyQuery(p)) return false;
-  const titleTokens = tokenize(doc.title);
-  const textTokens = tokenize(doc.text);
+  return matchesPrepared(p, prepareDoc(doc));
+}
+
+/** A doc tokenized once, for checking many follows against it. */
+export interface PreparedDoc {
+  tokens: ReadonlySet<string>;
+  stems: ReadonlySet<string>;
+  titleTokens: readonly string[];
+  textTokens: readonly string[];
+}
+
+export function prepareDoc(doc: { title: string; text: string }): PreparedDoc {
+  const titleTokens = tokenize(typeof doc.title === 'string' ? doc.title : '');
+  const textTokens = tokenize(typeof doc.text === 'string' ? doc.text : '');
   const tokens = new Set<string>();
   const stems = new Set<string>();
   for (const token of [...titleTokens, ...textTokens]) {
@@ -147,6 +158,12 @@ export function matchesArticle(p: ParsedQuery, doc: { title: string; text: strin
     tokens.add(token);
     stems.add(stemLight10(token));
   }
-  if (!p.words.every((w) => matchesWord(w, tokens, stems))) return false;
-  return matchesPhrases(p.phrases, titleTokens, textTokens);
+  return { tokens, stems, titleTokens, textTokens };
+}
+
+/** matchesArticle on a prepared doc: the same rules, without re-tokenizing (keyword alerts check many queries against one doc). */
+export function matchesPrepared(p: ParsedQuery, doc: PreparedDoc): boolean {
+  if (isEmptyQuery(p)) return false;
+  if (!p.words.every((w) => matchesWord(w, doc.tokens, doc.stems))) return false;
+  return matchesPhrases(p.phrases, doc.titleTokens, doc.textTokens);
 }

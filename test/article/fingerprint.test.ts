@@ -9,7 +9,7 @@ import {
   minhashSignature,
   wordShingles,
 } from '../../src/article/fingerprint.ts';
-import { readAnt, sampleAnt } from './ant.ts';
+import { readAnt, antCategorySample as sampleAnt } from '../support/corpus.ts';
 
 const FIXTURE = new URL('../../../shared/fixtures/scraped-article-iran-iraq.txt', import.meta.url);
 // The story paragraphs of the scraped fixture (headline, boilerplate and short lines left out).

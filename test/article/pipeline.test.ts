@@ -4,7 +4,7 @@ import { ArticleError } from '../../src/article/errors.ts';
 import { MAX_INPUT_BYTES, rawFromInput } from '../../src/article/input.ts';
 import { buildArticle } from '../../src/article/pipeline.ts';
 import type { Article, RawArticle } from '../../src/article/types.ts';
-import { readAnt, sampleAnt } from './ant.ts';
+import { readAnt, antCategorySample as sampleAnt } from '../support/corpus.ts';
 import { pseudoRandomBytes } from './charsets.ts';
 
 const FIXTURE_BYTES = readFileSync(

@@ -81,7 +81,7 @@ describe('delivery: queue to channel', () => {
       expect(new Set(seqs).size).toBe(expected);
       expect(seqs).toEqual([...seqs].sort((a, b) => a - b));
     }
-    // Sends are paced 3% under the limits. The fake, the workers and this test share one event
+    // Sends are paced 4% under the limits. The fake, the workers and this test share one event
     // loop, so a stalled tick can still squeeze a window now and then: a 429 is then honoured,
     // never retried early (bench/delivery measures the 429s with workers in their own processes).
     expect(t.fake.earlyRetries).toBe(0);

@@ -10,11 +10,9 @@ import {
   type FollowStore,
   followId,
   MAX_FOLLOWS_PER_USER,
-  matchesPrepared,
-  prepareDoc,
 } from '../../src/store/follows.ts';
 import { createKeys, type Keys } from '../../src/store/keys.ts';
-import { matchesArticle, parseQuery } from '../../src/text/query.ts';
+import { matchesArticle, matchesPrepared, parseQuery, prepareDoc } from '../../src/text/query.ts';
 import { stemLight10 } from '../../src/text/stem.ts';
 import { tokenize } from '../../src/text/tokenize.ts';
 import { antSample } from '../support/corpus.ts';
