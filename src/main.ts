@@ -32,7 +32,9 @@ export async function startNewsbot(
     const bot = createBot(services, { botInfo: opts.botInfo });
     await bot.init();
     await setSubscriberCommands(bot.api, logger);
-    runner = run(bot);
+    // Long polls end after 25 s, inside the client's 30 s request timeout (equal values made
+    // every idle poll fail as a timeout).
+    runner = run(bot, { runner: { fetch: { timeout: 25 } } });
     logger.info({ bot: bot.botInfo.username }, 'bot polling for updates');
   }
 
