@@ -4,11 +4,11 @@ import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rawFromInput } from '../src/article/input.ts';
 import { buildArticle } from '../src/article/pipeline.ts';
-import { type CliIo, runCli } from '../src/cli.ts';
 import { createRedis } from '../src/redis.ts';
 import { createArticleStore, type StoredArticle } from '../src/store/articles.ts';
 import { createKeys } from '../src/store/keys.ts';
 import { createPostStore } from '../src/store/posts.ts';
+import { runCliCaptured } from './support/cli.ts';
 import { antAsText, antSample, FIXTURE_PATH } from './support/corpus.ts';
 import { freePort } from './support/redis-server.ts';
 
@@ -17,27 +17,11 @@ const prefix = `t-cli-search-${randomBytes(6).toString('hex')}`;
 const keys = createKeys(prefix);
 let redis: Redis;
 
-interface Captured {
-  code: number;
-  out: string;
-  err: string;
-}
-
-async function cli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<Captured> {
-  let out = '';
-  let err = '';
-  const io: CliIo = {
-    stdout: (s) => {
-      out += s;
-    },
-    stderr: (s) => {
-      err += s;
-    },
-    readStdin: () => new Uint8Array(),
+async function cli(args: string[], env: NodeJS.ProcessEnv = {}) {
+  const { code, stdout, stderr } = await runCliCaptured(args, {
     env: { REDIS_URL, REDIS_PREFIX: prefix, ...env },
-  };
-  const code = await runCli(args, io);
-  return { code, out, err };
+  });
+  return { code, out: stdout, err: stderr };
 }
 
 const fixture: StoredArticle = {

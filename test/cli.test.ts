@@ -3,28 +3,14 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { type CliIo, runCli } from '../src/cli.ts';
+import { runCliCaptured } from './support/cli.ts';
 import { FIXTURE_PATH } from './support/corpus.ts';
 import { parseTelegramHtml } from './support/telegram-html.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'newsbot-cli-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-async function cli(args: string[], stdin = new Uint8Array()) {
-  let stdout = '';
-  let stderr = '';
-  const io: CliIo = {
-    stdout: (s) => {
-      stdout += s;
-    },
-    stderr: (s) => {
-      stderr += s;
-    },
-    readStdin: (max) => stdin.subarray(0, max),
-  };
-  const code = await runCli(args, io);
-  return { code, stdout, stderr };
-}
+const cli = (args: string[], stdin?: Uint8Array) => runCliCaptured(args, { stdin });
 
 const BOILERPLATE = [
   'تابع ميدل ايست نيوز',

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rawFromInput } from '../../src/article/input.ts';
-import { runCli } from '../../src/cli.ts';
+import { runCliCaptured } from '../support/cli.ts';
 import { antAsText, antSample, FIXTURE_PATH } from '../support/corpus.ts';
 import { CHANNEL, createTestBot, type TestBot, until } from '../support/newsbot.ts';
 import { parseTelegramHtml } from '../support/telegram-html.ts';
@@ -114,31 +114,15 @@ describe('delivery: queue to channel', () => {
   });
 
   it('cli enqueue puts one article on the queue and prints the id it is posted under', async () => {
-    let out = '';
-    let err = '';
-    const io = {
-      stdout: (x: string) => {
-        out += x;
-      },
-      stderr: (x: string) => {
-        err += x;
-      },
-      readStdin: () => new Uint8Array(),
-      env: t.env,
-    };
-    const text = `${'عاجل: اجتماع طارئ لمجلس الوزراء'}\n\nعقد مجلس الوزراء اجتماعا طارئا مساء اليوم لبحث تداعيات الفيضانات التي ضربت الجنوب. وقرر المجلس صرف مساعدات عاجلة للمتضررين.`;
-    const { writeFileSync, mkdtempSync } = await import('node:fs');
-    const { join } = await import('node:path');
-    const { tmpdir } = await import('node:os');
-    const file = join(mkdtempSync(join(tmpdir(), 'nb-enq-')), 'a.txt');
-    writeFileSync(file, text);
-    const code = await runCli(
-      ['enqueue', file, '--url', 'https://cli.example/flood?utm_source=x'],
-      io,
+    const text =
+      'عاجل: اجتماع طارئ لمجلس الوزراء\n\nعقد مجلس الوزراء اجتماعا طارئا مساء اليوم لبحث تداعيات الفيضانات التي ضربت الجنوب. وقرر المجلس صرف مساعدات عاجلة للمتضررين.';
+    const { code, stdout, stderr } = await runCliCaptured(
+      ['enqueue', '-', '--url', 'https://cli.example/flood?utm_source=x'],
+      { env: t.env, stdin: Buffer.from(text) },
     );
-    expect(err).toBe('');
+    expect(stderr).toBe('');
     expect(code).toBe(0);
-    const id = out.trim();
+    const id = stdout.trim();
     expect(id).toMatch(/^a-[0-9a-f]{20}$/);
     const post = await until(() => t.posts.get(id, `@${CHANNEL.username}`));
     const message = t.fake.messages(CHANNEL.id).find((m) => m.message_id === post.messageId);
@@ -146,7 +130,8 @@ describe('delivery: queue to channel', () => {
     expect(message?.html).toContain('href="https://cli.example/flood"');
     // Bad input fails before anything is queued.
     const before = await t.queues.articles.count();
-    expect(await runCli(['enqueue', join(file, '..', 'missing.txt')], io)).toBe(2);
+    const bad = await runCliCaptured(['enqueue', '/nonexistent/missing.txt'], { env: t.env });
+    expect(bad.code).toBe(2);
     expect(await t.queues.articles.count()).toBe(before);
   });
 });

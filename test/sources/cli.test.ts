@@ -4,10 +4,10 @@ import { join } from 'node:path';
 import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type CliIo, runCli } from '../../src/cli.ts';
 import { type PollJob, SOURCES_QUEUE, type SourceStatus } from '../../src/jobs/sources.ts';
 import { createRedis } from '../../src/redis.ts';
 import { createKeys } from '../../src/store/keys.ts';
+import { runCliCaptured } from '../support/cli.ts';
 import { deleteKeys, testPrefix } from '../support/newsbot.ts';
 import { antStories, type FeedServer, rssXml, startFeedServer, storyPage } from './feed-server.ts';
 
@@ -58,22 +58,8 @@ function env(): { prefix: string; env: NodeJS.ProcessEnv } {
   };
 }
 
-async function cli(args: string[], e: NodeJS.ProcessEnv, stdin = new Uint8Array()) {
-  let stdout = '';
-  let stderr = '';
-  const io: CliIo = {
-    stdout: (s) => {
-      stdout += s;
-    },
-    stderr: (s) => {
-      stderr += s;
-    },
-    readStdin: (max) => stdin.subarray(0, max),
-    env: e,
-  };
-  const code = await runCli(args, io);
-  return { code, stdout, stderr };
-}
+const cli = (args: string[], env: NodeJS.ProcessEnv, stdin?: Uint8Array) =>
+  runCliCaptured(args, { env, stdin });
 
 function schedulers(prefix: string) {
   const queue = new Queue<PollJob>(SOURCES_QUEUE, {
