@@ -28,12 +28,7 @@ const newUser = (lang = 'ar'): UserSpec => ({
   language_code: lang,
 });
 
-async function ask(user: UserSpec, text: string): Promise<FakeMessage> {
-  const before = t.fake.messages(user.id).length;
-  t.fake.userSends(user, text);
-  const all = await t.fake.waitForMessages(user.id, before + 1);
-  return all[before]!;
-}
+const ask = (user: UserSpec, text: string) => t.ask(user, text);
 
 /** Alerts (DMs that are not replies to a command) the user has received so far. */
 const alerts = (user: UserSpec) =>

@@ -12,7 +12,13 @@ import { createRedis } from '../../src/redis.ts';
 import { type ArticleStore, createArticleStore } from '../../src/store/articles.ts';
 import { createKeys, type Keys } from '../../src/store/keys.ts';
 import { createPostStore, type PostStore } from '../../src/store/posts.ts';
-import { type BotApiFake, type BotApiFakeOptions, startBotApiFake } from './bot-api-fake.ts';
+import {
+  type BotApiFake,
+  type BotApiFakeOptions,
+  type FakeMessage,
+  startBotApiFake,
+  type UserSpec,
+} from './bot-api-fake.ts';
 
 export const CHANNEL = { id: -1001234567890, username: 'akhbar_test', title: 'أخبار' };
 
@@ -40,6 +46,8 @@ export interface TestBot {
   posts: PostStore;
   enqueue(raw: RawArticle, opts?: { chats?: string[] }): Promise<number>;
   enqueueText(text: string, opts?: { url?: string; publisher?: string }): Promise<number>;
+  /** Sends `text` as `user` in a private chat and returns the bot's next message there. */
+  ask(user: UserSpec, text: string): Promise<FakeMessage>;
   /** Starts the bot and workers in this process. */
   start(overrides?: Record<string, string>): Promise<Newsbot>;
   /** Starts `src/main.ts` as a child process (workers by default). */
@@ -103,6 +111,12 @@ export async function createTestBot(
     posts,
     enqueue: async (raw, o) => (await enqueueArticle({ articles, queues }, raw, o)).seq,
     enqueueText: (text, o = {}) => bot.enqueue(rawFromInput(text, { ...o, sourceId: 'test' })),
+    async ask(user, text) {
+      const before = fake.messages(user.id).length;
+      fake.userSends(user, text);
+      const all = await fake.waitForMessages(user.id, before + 1);
+      return all[before]!;
+    },
     async start(overrides = {}) {
       const logger = createLogger({ level: overrides.LOG_LEVEL ?? env.LOG_LEVEL ?? 'silent' });
       const app = await startNewsbot(loadConfig({ ...env, ...overrides }), logger, {

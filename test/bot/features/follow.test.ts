@@ -14,10 +14,7 @@ const newUser = (lang = 'ar'): UserSpec => ({
 });
 
 async function ask(user: UserSpec, text: string): Promise<FakeMessage> {
-  const before = t.fake.messages(user.id).length;
-  t.fake.userSends(user, text);
-  const all = await t.fake.waitForMessages(user.id, before + 1);
-  const reply = all[before]!;
+  const reply = await t.ask(user, text);
   expect(() => parseTelegramHtml(reply.html ?? '')).not.toThrow();
   return reply;
 }

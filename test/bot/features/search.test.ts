@@ -87,13 +87,7 @@ const newUser = (lang = 'ar'): UserSpec => ({
   language_code: lang,
 });
 
-/** Sends `text` as `user` and returns the bot's next message in that chat. */
-async function ask(user: UserSpec, text: string): Promise<FakeMessage> {
-  const before = t.fake.messages(user.id).length;
-  t.fake.userSends(user, text);
-  const all = await t.fake.waitForMessages(user.id, before + 1);
-  return all[before]!;
-}
+const ask = (user: UserSpec, text: string) => t.ask(user, text);
 
 /** Valid Telegram HTML, every line led by RLM (Arabic) — what a subscriber's client shows. */
 function checkShape(m: FakeMessage): string {
