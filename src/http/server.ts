@@ -6,7 +6,7 @@ import type { Services } from '../services.ts';
  * /healthz (Redis answers → 200, else 503) and /metrics (Prometheus text). The numbers come
  * from Redis, so every process reports the same totals for the whole bot.
  */
-export function createMetrics(s: Pick<Services, 'redis' | 'keys' | 'queues'>): Registry {
+export function createMetrics(s: Pick<Services, 'posts' | 'dedupe' | 'queues'>): Registry {
   const registry = new Registry();
   new Gauge({
     name: 'newsbot_jobs',
@@ -27,16 +27,16 @@ export function createMetrics(s: Pick<Services, 'redis' | 'keys' | 'queues'>): R
     },
   });
   const totals: [string, string, () => Promise<number>][] = [
-    ['newsbot_posts', 'Articles posted (all time)', () => s.redis.zcard(s.keys.timeline)],
+    ['newsbot_posts', 'Articles posted (all time)', () => s.posts.postedCount()],
     [
       'newsbot_duplicates_dropped',
       'Duplicates dropped (last 10,000 kept)',
-      () => s.redis.xlen(s.keys.dropped),
+      () => s.dedupe.droppedCount(),
     ],
     [
       'newsbot_ambiguous_sends',
       'Posts re-sent after an interrupted attempt (may be doubled)',
-      () => s.redis.scard(s.keys.ambiguous),
+      () => s.posts.ambiguousCount(),
     ],
   ];
   for (const [name, help, read] of totals) {
@@ -53,7 +53,7 @@ export function createMetrics(s: Pick<Services, 'redis' | 'keys' | 'queues'>): R
 }
 
 export async function startHttpServer(
-  s: Pick<Services, 'redis' | 'keys' | 'queues' | 'logger'>,
+  s: Pick<Services, 'redis' | 'posts' | 'dedupe' | 'queues' | 'logger'>,
   port: number,
 ): Promise<Server> {
   const registry = createMetrics(s);

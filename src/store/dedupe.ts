@@ -118,6 +118,11 @@ export function createDedupe({
         article.url ?? '',
       );
     },
+
+    /** Dropped duplicates still in the stream (the last 10,000 or so). */
+    async droppedCount(): Promise<number> {
+      return redis.xlen(keys.dropped);
+    },
   };
 }
 

@@ -13,6 +13,12 @@ export interface Post {
   kind: 'text' | 'photo' | 'plain';
 }
 
+/** One posted article in the timeline: when it was first sent, ms since the epoch. */
+export interface TimelineEntry {
+  id: string;
+  sentAt: number;
+}
+
 export function createPostStore({ redis, keys }: { redis: Redis; keys: Keys }) {
   return {
     get: async (articleId: string, chat: string): Promise<Post | undefined> => {
@@ -67,6 +73,38 @@ export function createPostStore({ redis, keys }: { redis: Redis; keys: Keys }) {
     },
 
     ambiguous: async (): Promise<string[]> => redis.smembers(keys.ambiguous),
+
+    ambiguousCount: async (): Promise<number> => redis.scard(keys.ambiguous),
+
+    /**
+     * Posted articles by the time they were sent: `count` of them from `offset`, newest first
+     * (the default: /latest) or oldest first (a search index rebuild).
+     */
+    timeline: async ({
+      count,
+      offset = 0,
+      order = 'newest',
+    }: {
+      count: number;
+      offset?: number;
+      order?: 'newest' | 'oldest';
+    }): Promise<TimelineEntry[]> => {
+      // A stop index of -1 would mean "to the end" to Redis.
+      if (count <= 0) return [];
+      const stop = offset + count - 1;
+      const rows =
+        order === 'newest'
+          ? await redis.zrevrange(keys.timeline, offset, stop, 'WITHSCORES')
+          : await redis.zrange(keys.timeline, String(offset), String(stop), 'WITHSCORES');
+      const entries: TimelineEntry[] = [];
+      for (let i = 0; i + 1 < rows.length; i += 2) {
+        entries.push({ id: rows[i] ?? '', sentAt: Number(rows[i + 1]) });
+      }
+      return entries;
+    },
+
+    /** Articles posted, each once however many chats it went to. */
+    postedCount: async (): Promise<number> => redis.zcard(keys.timeline),
 
     /**
      * Forgets a post deleted from its chat (/unpublish): the record, its message links, and the

@@ -57,7 +57,7 @@ function toResult(article: StoredArticle, sentAt: number, timeZone: string, lang
 }
 
 export function createInlineFeature(
-  s: Pick<Services, 'search' | 'articles' | 'redis' | 'keys' | 'config' | 'logger'>,
+  s: Pick<Services, 'search' | 'articles' | 'posts' | 'redis' | 'keys' | 'config' | 'logger'>,
   deps: { limit?: UserLimiter } = {},
 ): Composer<BotContext> {
   const limit = deps.limit ?? createUserLimiter(s);

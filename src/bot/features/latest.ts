@@ -1,5 +1,6 @@
 import { Composer } from 'grammy';
 import type { Services } from '../../services.ts';
+import type { TimelineEntry } from '../../store/posts.ts';
 import { escapeHtml } from '../../telegram/html.ts';
 import type { BotContext } from '../context.ts';
 import { articleLines, describeArticles } from './search.ts';
@@ -18,21 +19,16 @@ const TEXT = {
 
 /** The `count` most recently posted articles, newest first, from the posts timeline. */
 export async function latestArticles(
-  s: Pick<Services, 'redis' | 'keys'>,
+  s: Pick<Services, 'posts'>,
   count: number,
   offset = 0,
-): Promise<{ id: string; sentAt: number }[]> {
-  const rows = await s.redis.zrevrange(s.keys.timeline, offset, offset + count - 1, 'WITHSCORES');
-  const items: { id: string; sentAt: number }[] = [];
-  for (let i = 0; i + 1 < rows.length; i += 2) {
-    items.push({ id: rows[i]!, sentAt: Number(rows[i + 1]) });
-  }
-  return items;
+): Promise<TimelineEntry[]> {
+  return s.posts.timeline({ count, offset });
 }
 
 /** /latest: the ten newest posts, each with its headline, date and link. */
 export function createLatestFeature(
-  s: Pick<Services, 'redis' | 'keys' | 'articles' | 'posts' | 'channels' | 'config'>,
+  s: Pick<Services, 'articles' | 'posts' | 'channels' | 'config'>,
 ): Composer<BotContext> {
   const c = new Composer<BotContext>();
   c.command('latest', async (ctx) => {
