@@ -2,7 +2,7 @@
 // Doc i < base.length is ANT article i as it is; a larger i is a variant of base article
 // i % base.length made by a PRNG seeded with i alone, so any doc can be made again from its id
 // (which is how phrase checks load a text) and 1M docs are streamed, never held in memory.
-import type { IndexDoc } from '../../src/store/search-index.ts';
+import type { IndexDoc } from '../../src/search/terms.ts';
 import { isIndexable } from '../../src/text/query.ts';
 import { splitSentences } from '../../src/text/sentences.ts';
 import { tokenize } from '../../src/text/tokenize.ts';

@@ -1,7 +1,7 @@
 // PostgreSQL full-text search as the baseline: the `arabic` text search configuration
 // (Snowball's Arabic stemmer), title weighted A and body B, a GIN index, ts_rank ordering.
 import pg from 'pg';
-import type { IndexDoc } from '../../src/store/search-index.ts';
+import type { IndexDoc } from '../../src/search/terms.ts';
 
 export const TABLE = 'bench_search_articles';
 const BENCH_DATABASE = 'newsbot_bench';

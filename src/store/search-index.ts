@@ -1,43 +1,40 @@
 import type { Redis } from 'ioredis';
 import {
-  isEmptyQuery,
-  isIndexable,
-  MAX_QUERY_WORDS,
-  MAX_TERM_LENGTH,
-  matchesPhrases,
-  type ParsedQuery,
-  parseQuery,
-} from '../text/query.ts';
-import { stemLight10 } from '../text/stem.ts';
+  appendPosting,
+  createListBuilder,
+  decodeRecord,
+  encodeRecord,
+  finishList,
+  type ListBuilder,
+  type Postings,
+} from '../search/codec.ts';
+import { clampInt, cleanQuery, findCandidates, planQuery } from '../search/plan.ts';
+import { pickTop, type Ranked, topRanked } from '../search/rank.ts';
+import { withoutDocs } from '../search/sets.ts';
+import {
+  checkDoc,
+  createTermCache,
+  docTerms,
+  type IndexDoc,
+  MAX_ID_LENGTH,
+} from '../search/terms.ts';
+import { isEmptyQuery, matchesPhrases, type ParsedQuery, parseQuery } from '../text/query.ts';
 import { tokenize } from '../text/tokenize.ts';
-import type { StoredArticle } from './articles.ts';
+import { type ArticleStore, createArticleStore, type StoredArticle } from './articles.ts';
 import type { Keys } from './keys.ts';
+import { createPostStore } from './posts.ts';
 import { defineScript } from './script.ts';
 
-// Keyword search over every posted article, in Redis. All keys share the {prefix} hash tag;
-// the Lua scripts build key names from the generation base (keys.searchBase), as BullMQ's do.
+// Keyword search over every posted article, in Redis: the storage side of src/search/ (which
+// holds the encoding, set algebra, planning and ranking, without I/O). All keys share the
+// {prefix} hash tag; the Lua scripts build key names from the generation base
+// (keys.searchBase), as BullMQ's do.
 //
-// Each article gets a doc number (INCR, so it grows with posting time). Each term, the
-// normalised surface form `s:<token>` and the light10 stem `m:<stem>` (only when it differs
-// from the surface), keeps one Redis string: a 4-byte big-endian header holding the last doc
-// number, then one varint per posting of (delta << 2 | flags), flags 1 = title, 2 = body.
-// Most postings take one byte; a ZSET would take 60–80. Removing or editing a doc marks its
-// old number in a dead bitmap; a rebuild compacts (it also drops the up-to-2× growth slack
-// that Redis leaves in strings grown by APPEND). Stopwords are not indexed.
-//
-// A query word w matches a doc token when their light10 stems are equal or one is the other's
-// stem (matchesWord in text/query.ts): the lists s:w (the surface form), s:<stem(w)>,
-// m:<stem(w)> and m:w together hold exactly those docs. Score per word, summed over words:
-// surface in title 4 > surface in body 3 > stem only in title 2 > stem only in body 1;
-// ties go to the newer post.
-
-export interface IndexDoc {
-  id: string;
-  title: string;
-  text: string;
-  /** When it was posted, ms since the epoch. */
-  sentAt: number;
-}
+// Each article gets a doc number (INCR, so it grows with posting time). Each term keeps one
+// Redis string holding its posting list (search/codec.ts); a ZSET would take 60–80 bytes a
+// posting where most take one. Removing or editing a doc marks its old number in a dead
+// bitmap; a rebuild compacts (it also drops the up-to-2× growth slack that Redis leaves in
+// strings grown by APPEND). Ties in rank go to the newer post (search/rank.ts).
 
 export interface SearchHit {
   id: string;
@@ -67,15 +64,9 @@ export type LoadText = (id: string) => Promise<{ title: string; text: string } |
 export const DEFAULT_LIMIT = 10;
 export const MAX_LIMIT = 100;
 export const MAX_OFFSET = 1000;
-/** Longest doc id the index takes. */
-export const MAX_ID_LENGTH = 256;
-/** Distinct terms indexed per doc (title first); a news story has a few hundred. */
-export const MAX_DOC_TERMS = 10_000;
 /** Most candidates one phrase query loads and checks. */
 const MAX_PHRASE_CHECKS = 2000;
 
-const TITLE = 1;
-const BODY = 2;
 // 128 records per HASH keeps each one in Redis's compact listpack encoding (default
 // hash-max-listpack-entries 128); ids are spread over a fixed number of HASHes the same way.
 const DOC_BUCKET_SHIFT = 7;
@@ -105,7 +96,8 @@ end
 
 // KEYS: gen. ARGV: key template, id, sentAt, id bucket, then term, flags pairs.
 // One script, so the doc number and every append to a posting list happen in order even with
-// several workers adding at once (the delta needs the list's last doc number).
+// several workers adding at once (the delta needs the list's last doc number). It writes the
+// record and posting formats of search/codec.ts (encodeRecord, appendPosting) in Lua.
 const addScript = defineScript(`${LUA_BASE}
 local id, sent = ARGV[2], ARGV[3]
 local idKey = g .. 'i:' .. ARGV[4]
@@ -158,54 +150,6 @@ export function articleToIndexDoc(a: StoredArticle, sentAt: number): IndexDoc {
   return { id: a.id, title: a.title, text: [...a.summary, ...a.paragraphs].join('\n'), sentAt };
 }
 
-function checkDoc(doc: IndexDoc): IndexDoc {
-  if (typeof doc !== 'object' || doc === null) throw new TypeError('search index: not a doc');
-  const { id, sentAt } = doc;
-  if (typeof id !== 'string' || id === '' || id.length > MAX_ID_LENGTH) {
-    throw new TypeError(`search index: id must be a string of 1–${MAX_ID_LENGTH} characters`);
-  }
-  if (typeof sentAt !== 'number' || !Number.isFinite(sentAt) || sentAt < 0 || sentAt > 2 ** 47) {
-    throw new TypeError('search index: sentAt must be a time in ms since the epoch');
-  }
-  const title = typeof doc.title === 'string' ? doc.title : '';
-  const text = typeof doc.text === 'string' ? doc.text : '';
-  return { id, title, text, sentAt: Math.floor(sentAt) };
-}
-
-// Token → its index terms (none for a stopword). News reuses a small vocabulary, so this
-// saves most stemming and string building; cleared when large so a worker's memory stays flat.
-const termCache = new Map<string, readonly string[]>();
-const TERM_CACHE_SIZE = 200_000;
-
-function tokenTerms(token: string): readonly string[] {
-  let terms = termCache.get(token);
-  if (terms === undefined) {
-    const stem = stemLight10(token);
-    if (!isIndexable(token)) terms = [];
-    else terms = stem === token ? [`s:${token}`] : [`s:${token}`, `m:${stem}`];
-    if (termCache.size >= TERM_CACHE_SIZE) termCache.clear();
-    termCache.set(token, terms);
-  }
-  return terms;
-}
-
-/** The terms of one doc ('s:' surface, 'm:' stem) with their title/body flags. */
-export function docTerms(doc: { title: string; text: string }): Map<string, number> {
-  const terms = new Map<string, number>();
-  const add = (text: string, flag: number): void => {
-    for (const token of tokenize(text)) {
-      for (const term of tokenTerms(token)) {
-        const flags = terms.get(term);
-        if (flags !== undefined) terms.set(term, flags | flag);
-        else if (terms.size < MAX_DOC_TERMS) terms.set(term, flag);
-      }
-    }
-  };
-  add(doc.title, TITLE);
-  add(doc.text, BODY);
-  return terms;
-}
-
 // FNV-1a over UTF-16 units: spreads ids over the id HASHes.
 function idBucket(id: string): number {
   let h = 0x811c9dc5;
@@ -213,209 +157,14 @@ function idBucket(id: string): number {
   return (h >>> 0) % ID_BUCKETS;
 }
 
-// ---- posting lists -----------------------------------------------------------------------
-
-/** Doc numbers (ascending) with a score each. */
-interface Postings {
-  docs: Uint32Array;
-  scores: Uint8Array;
-}
-
-const NO_POSTINGS: Postings = { docs: new Uint32Array(0), scores: new Uint8Array(0) };
-
-/** A posting list as built in memory during a rebuild. */
-interface ListBuilder {
-  buf: Buffer;
-  len: number;
-  last: number;
-}
-
-function appendPosting(list: ListBuilder, doc: number, flags: number): void {
-  if (list.len + 8 > list.buf.length) {
-    const bigger = Buffer.allocUnsafe(list.buf.length * 2);
-    list.buf.copy(bigger, 0, 0, list.len);
-    list.buf = bigger;
+/** A stored article, or undefined when it is missing or its record is not JSON. */
+async function readArticle(articles: ArticleStore, id: string): Promise<StoredArticle | undefined> {
+  try {
+    return await articles.get(id);
+  } catch (err) {
+    if (err instanceof SyntaxError) return undefined;
+    throw err;
   }
-  let v = (doc - list.last) * 4 + flags;
-  while (v >= 128) {
-    list.buf[list.len++] = (v % 128) + 128;
-    v = Math.floor(v / 128);
-  }
-  list.buf[list.len++] = v;
-  list.last = doc;
-}
-
-function finishList(list: ListBuilder): Buffer {
-  list.buf.writeUInt32BE(list.last, 0);
-  return list.buf.subarray(0, list.len);
-}
-
-/** Decodes a posting list; a surface list scores 4 (title) or 3, a stem list 2 or 1. */
-function decodePostings(buf: Buffer | null | undefined, surface: boolean): Postings {
-  if (!buf || buf.length <= 4) return NO_POSTINGS;
-  const end = buf.length;
-  const docs = new Uint32Array(end - 4);
-  const scores = new Uint8Array(end - 4);
-  const inTitle = surface ? 4 : 2;
-  const inBody = surface ? 3 : 1;
-  let doc = 0;
-  let n = 0;
-  let i = 4;
-  while (i < end) {
-    let b = buf[i++]!;
-    let v = b & 0x7f;
-    let mult = 128;
-    while (b & 0x80 && i < end && mult < 2 ** 42) {
-      b = buf[i++]!;
-      v += (b & 0x7f) * mult;
-      mult *= 128;
-    }
-    const flags = v % 4;
-    doc += (v - flags) / 4;
-    docs[n] = doc;
-    scores[n] = flags & TITLE ? inTitle : inBody;
-    n++;
-  }
-  return { docs: docs.subarray(0, n), scores: scores.subarray(0, n) };
-}
-
-/** Docs in either list; the score of a doc in both is combined by `combine`. */
-function unite(a: Postings, b: Postings, combine: (x: number, y: number) => number): Postings {
-  if (a.docs.length === 0) return b;
-  if (b.docs.length === 0) return a;
-  const docs = new Uint32Array(a.docs.length + b.docs.length);
-  const scores = new Uint8Array(docs.length);
-  let i = 0;
-  let j = 0;
-  let n = 0;
-  while (i < a.docs.length && j < b.docs.length) {
-    const x = a.docs[i]!;
-    const y = b.docs[j]!;
-    if (x < y) {
-      docs[n] = x;
-      scores[n++] = a.scores[i++]!;
-    } else if (y < x) {
-      docs[n] = y;
-      scores[n++] = b.scores[j++]!;
-    } else {
-      docs[n] = x;
-      scores[n++] = combine(a.scores[i++]!, b.scores[j++]!);
-    }
-  }
-  while (i < a.docs.length) {
-    docs[n] = a.docs[i]!;
-    scores[n++] = a.scores[i++]!;
-  }
-  while (j < b.docs.length) {
-    docs[n] = b.docs[j]!;
-    scores[n++] = b.scores[j++]!;
-  }
-  return { docs: docs.subarray(0, n), scores: scores.subarray(0, n) };
-}
-
-/** Docs in both lists, scores summed. */
-function intersect(a: Postings, b: Postings): Postings {
-  const size = Math.min(a.docs.length, b.docs.length);
-  const docs = new Uint32Array(size);
-  const scores = new Uint8Array(size);
-  let i = 0;
-  let j = 0;
-  let n = 0;
-  while (i < a.docs.length && j < b.docs.length) {
-    const x = a.docs[i]!;
-    const y = b.docs[j]!;
-    if (x < y) i++;
-    else if (y < x) j++;
-    else {
-      docs[n] = x;
-      scores[n++] = Math.min(255, a.scores[i++]! + b.scores[j++]!);
-    }
-  }
-  return { docs: docs.subarray(0, n), scores: scores.subarray(0, n) };
-}
-
-function intersectAll(lists: Postings[]): Postings {
-  if (lists.length === 0) return NO_POSTINGS;
-  const sorted = [...lists].sort((a, b) => a.docs.length - b.docs.length);
-  let result = sorted[0]!;
-  for (const list of sorted.slice(1)) {
-    if (result.docs.length === 0) break;
-    result = intersect(result, list);
-  }
-  return result;
-}
-
-const max = (x: number, y: number): number => Math.max(x, y);
-const sum = (x: number, y: number): number => Math.min(255, x + y);
-
-/** Drops docs whose bit is set in the dead bitmap (Redis bit order: most significant first). */
-function dropDead(p: Postings, dead: Buffer | null): Postings {
-  if (!dead || dead.length === 0) return p;
-  const docs = new Uint32Array(p.docs.length);
-  const scores = new Uint8Array(p.docs.length);
-  let n = 0;
-  for (let i = 0; i < p.docs.length; i++) {
-    const doc = p.docs[i]!;
-    const byte = dead[doc >>> 3] ?? 0;
-    if ((byte >> (7 - (doc & 7))) & 1) continue;
-    docs[n] = doc;
-    scores[n++] = p.scores[i]!;
-  }
-  return { docs: docs.subarray(0, n), scores: scores.subarray(0, n) };
-}
-
-function withoutDocs(p: Postings, drop: ReadonlySet<number>): Postings {
-  if (drop.size === 0) return p;
-  const keep: number[] = [];
-  for (let i = 0; i < p.docs.length; i++) if (!drop.has(p.docs[i]!)) keep.push(i);
-  return {
-    docs: Uint32Array.from(keep, (i) => p.docs[i]!),
-    scores: Uint8Array.from(keep, (i) => p.scores[i]!),
-  };
-}
-
-// ---- queries -----------------------------------------------------------------------------
-
-function clampInt(value: unknown, min: number, maxValue: number, fallback: number): number {
-  if (typeof value !== 'number' || !Number.isFinite(value)) return fallback;
-  return Math.min(maxValue, Math.max(min, Math.floor(value)));
-}
-
-// A ParsedQuery handed in by a caller is untrusted too: keep only well-formed tokens.
-function cleanQuery(p: ParsedQuery): ParsedQuery {
-  const ok = (t: unknown): t is string =>
-    typeof t === 'string' && t !== '' && t.length <= MAX_TERM_LENGTH;
-  if (typeof p !== 'object' || p === null) return { words: [], phrases: [] };
-  const words = Array.isArray(p.words) ? p.words.filter(ok).slice(0, MAX_QUERY_WORDS) : [];
-  const phrases = Array.isArray(p.phrases)
-    ? p.phrases
-        .filter((ph): ph is string[] => Array.isArray(ph))
-        .map((ph) => ph.filter(ok).slice(0, MAX_QUERY_WORDS))
-        .filter((ph) => ph.length > 0)
-        .slice(0, MAX_QUERY_WORDS)
-    : [];
-  return { words, phrases };
-}
-
-/** The posting lists that together hold every doc matching `word` (see the top comment). */
-function wordLists(word: string): { term: string; surface: boolean }[] {
-  if (!isIndexable(word)) return []; // as matchesWord: a stopword matches nothing
-  const stem = stemLight10(word);
-  const lists = [
-    { term: `s:${word}`, surface: true },
-    { term: `m:${stem}`, surface: false },
-  ];
-  if (stem !== word) {
-    lists.push({ term: `s:${stem}`, surface: false }, { term: `m:${word}`, surface: false });
-  }
-  return lists;
-}
-
-interface Ranked {
-  doc: number;
-  score: number;
-  sentAt: number;
-  id: string;
 }
 
 const NONE: SearchResult = { mode: 'none', total: 0, hits: [] };
@@ -431,14 +180,16 @@ export function createSearchIndex({
   loadText?: LoadText;
 }) {
   const template = keys.searchBase(GEN_MARK);
+  // Per index, so nothing is shared at module level.
+  const termCache = createTermCache();
+  const articles = createArticleStore({ redis, keys });
 
   const readText: LoadText =
     loadText ??
     (async (id) => {
-      const json = await redis.get(keys.article(id));
-      if (json === null) return undefined;
+      const a = await readArticle(articles, id);
+      if (a === undefined) return undefined;
       try {
-        const a = JSON.parse(json) as StoredArticle;
         const { title, text } = articleToIndexDoc(a, 0);
         return { title: String(title ?? ''), text };
       } catch {
@@ -450,40 +201,14 @@ export function createSearchIndex({
 
   const docKey = (g: string, doc: number): string => `${g}d:${doc >>> DOC_BUCKET_SHIFT}`;
 
-  /**
-   * The `n` best of `cands` by score, then sentAt, then doc number, newest first. Doc numbers
-   * follow sentAt except for the few "late" docs (added out of time order, e.g. edits), so per
-   * score only the n highest doc numbers and the late docs need their sentAt read.
-   */
+  /** The `n` best of `cands` (search/rank.ts), their records read from generation `g`. */
   async function rankTop(
     g: string,
     cands: Postings,
     n: number,
     late: ReadonlyMap<number, number>,
   ): Promise<Ranked[]> {
-    const counts = new Uint32Array(256);
-    for (const s of cands.scores) counts[s]!++;
-    let threshold = 0;
-    let above = 0;
-    for (let s = 255; s > 0; s--) {
-      if (above + counts[s]! >= n) {
-        threshold = s;
-        break;
-      }
-      above += counts[s]!;
-    }
-    const picked: { doc: number; score: number }[] = [];
-    let atThreshold = 0;
-    for (let i = cands.docs.length - 1; i >= 0; i--) {
-      const score = cands.scores[i]!;
-      if (score < threshold) continue;
-      const doc = cands.docs[i]!;
-      if (score > threshold || late.has(doc)) picked.push({ doc, score });
-      else if (atThreshold < n - above) {
-        picked.push({ doc, score });
-        atThreshold++;
-      }
-    }
+    const picked = pickTop(cands, n, late);
     if (picked.length === 0) return [];
     const pipeline = redis.pipeline();
     for (const { doc } of picked) pipeline.hget(docKey(g, doc), String(doc & DOC_BUCKET_MASK));
@@ -492,11 +217,9 @@ export function createSearchIndex({
     picked.forEach(({ doc, score }, i) => {
       const row = rows[i]?.[1];
       if (typeof row !== 'string') return; // removed meanwhile
-      const colon = row.indexOf(':');
-      ranked.push({ doc, score, sentAt: Number(row.slice(0, colon)), id: row.slice(colon + 1) });
+      ranked.push({ doc, score, ...decodeRecord(row) });
     });
-    ranked.sort((a, b) => b.score - a.score || b.sentAt - a.sentAt || b.doc - a.doc);
-    return ranked.slice(0, n);
+    return topRanked(ranked, n);
   }
 
   /**
@@ -566,57 +289,38 @@ export function createSearchIndex({
   }
 
   async function searchPage(p: ParsedQuery, offset: number, limit: number): Promise<SearchResult> {
-    // A phrase with no indexable word cannot be found in the index.
-    if (p.phrases.some((ph) => !ph.some(isIndexable))) return NONE;
-    const words = p.words.map(wordLists);
-    // Phrase words must be there as written; stopwords in a phrase are only checked in the text.
-    const phraseWords = [...new Set(p.phrases.flat().filter(isIndexable))];
-    const terms = [
-      ...new Set([...words.flat().map((l) => l.term), ...phraseWords.map((w) => `s:${w}`)]),
-    ];
-
-    if (terms.length === 0) return NONE;
-    const gen = await currentGen();
-    const g = keys.searchBase(gen);
+    const plan = planQuery(p);
+    if (plan === undefined) return NONE;
+    const g = keys.searchBase(await currentGen());
     const [listsReply, deadReply, lateReply] =
       (await redis
         .pipeline()
-        .mgetBuffer(...terms.map((t) => g + t))
+        .mgetBuffer(...plan.terms.map((t) => g + t))
         .getBuffer(`${g}dead`)
         .hgetall(`${g}late`)
         .exec()) ?? [];
     for (const reply of [listsReply, deadReply, lateReply]) if (reply?.[0]) throw reply[0];
     const buffers = (listsReply?.[1] ?? []) as (Buffer | null)[];
-    const raw = new Map(terms.map((t, i) => [t, buffers[i] ?? null]));
+    const lists = new Map(plan.terms.map((t, i) => [t, buffers[i] ?? null]));
     const dead = (deadReply?.[1] ?? null) as Buffer | null;
     const late = new Map<number, number>();
     for (const [doc, sent] of Object.entries((lateReply?.[1] ?? {}) as Record<string, string>)) {
       late.set(Number(doc), Number(sent));
     }
 
-    const wordPostings = words.map((lists) =>
-      lists
-        .map((l) => decodePostings(raw.get(l.term), l.surface))
-        .reduce((a, b) => unite(a, b, max), NO_POSTINGS),
-    );
-    const phrasePostings = phraseWords.map((w) => decodePostings(raw.get(`s:${w}`), true));
-
-    const all = dropDead(intersectAll([...wordPostings, ...phrasePostings]), dead);
-    const first = await page(g, all, p.phrases, late, offset, limit);
+    const cands = findCandidates(plan, lists, dead);
+    const first = await page(g, cands.all, plan.phrases, late, offset, limit);
     if (first.total > 0) return { mode: 'all', ...first };
-    if (wordPostings.length < 2) return NONE;
-
-    // Any-word fallback: loose words become alternatives; phrases stay required.
-    const anyWord = wordPostings.reduce((a, b) => unite(a, b, sum));
-    const any = dropDead(intersectAll([anyWord, ...phrasePostings]), dead);
-    const second = await page(g, any, p.phrases, late, offset, limit);
+    const any = cands.any();
+    if (any === undefined) return NONE;
+    const second = await page(g, any, plan.phrases, late, offset, limit);
     return second.total > 0 ? { mode: 'any', ...second } : NONE;
   }
 
   async function add(doc: IndexDoc): Promise<void> {
     const d = checkDoc(doc);
     const args: (string | number)[] = [template, d.id, d.sentAt, idBucket(d.id)];
-    for (const [term, flags] of docTerms(d)) args.push(term, flags);
+    for (const [term, flags] of docTerms(d, termCache)) args.push(term, flags);
     await addScript(redis, [keys.searchGen], args);
   }
 
@@ -705,16 +409,16 @@ export function createSearchIndex({
         queueRecords();
         recordBucket = bucket;
       }
-      records.push(String(n & DOC_BUCKET_MASK), `${doc.sentAt}:${doc.id}`);
+      records.push(String(n & DOC_BUCKET_MASK), encodeRecord(doc.sentAt, doc.id));
       const idb = idBucket(doc.id);
       const fields = idFields.get(idb);
       if (fields) fields.push(doc.id, String(n));
       else idFields.set(idb, [doc.id, String(n)]);
 
-      for (const [term, flags] of docTerms(doc)) {
+      for (const [term, flags] of docTerms(doc, termCache)) {
         let list = lists.get(term);
         if (!list) {
-          list = { buf: Buffer.allocUnsafe(16), len: 4, last: 0 };
+          list = createListBuilder();
           lists.set(term, list);
         }
         appendPosting(list, n, flags);
@@ -772,6 +476,19 @@ export function createSearchIndex({
 
 export type SearchIndex = ReturnType<typeof createSearchIndex>;
 
+/** Stored articles for `ids` (undefined where missing); one unreadable record is skipped alone. */
+async function readArticles(
+  articles: ArticleStore,
+  ids: string[],
+): Promise<(StoredArticle | undefined)[]> {
+  try {
+    return await articles.getMany(ids);
+  } catch (err) {
+    if (!(err instanceof SyntaxError)) throw err;
+    return Promise.all(ids.map((id) => readArticle(articles, id)));
+  }
+}
+
 /** Every posted article as an IndexDoc, oldest first, read from the timeline in batches. */
 export async function* postedIndexDocs({
   redis,
@@ -782,33 +499,21 @@ export async function* postedIndexDocs({
   keys: Keys;
   batch?: number;
 }): AsyncGenerator<IndexDoc> {
-  for (let start = 0; ; start += batch) {
-    const rows = await redis.zrange(
-      keys.timeline,
-      String(start),
-      String(start + batch - 1),
-      'WITHSCORES',
+  const posts = createPostStore({ redis, keys });
+  const articles = createArticleStore({ redis, keys });
+  for (let offset = 0; ; offset += batch) {
+    const entries = await posts.timeline({ offset, count: batch, order: 'oldest' });
+    if (entries.length === 0) return;
+    const stored = await readArticles(
+      articles,
+      entries.map((e) => e.id),
     );
-    if (rows.length === 0) return;
-    const ids: string[] = [];
-    const sent: number[] = [];
-    for (let i = 0; i + 1 < rows.length; i += 2) {
-      ids.push(rows[i]!);
-      sent.push(Number(rows[i + 1]));
-    }
-    const jsons = await redis.mget(ids.map((id) => keys.article(id)));
-    for (let i = 0; i < ids.length; i++) {
-      const json = jsons[i];
-      if (typeof json !== 'string') continue;
-      let article: StoredArticle;
-      try {
-        article = JSON.parse(json) as StoredArticle;
-      } catch {
-        continue;
-      }
+    for (const [i, { id, sentAt }] of entries.entries()) {
+      const article = stored[i];
+      if (typeof article !== 'object' || article === null) continue;
       if (!Array.isArray(article.summary) || !Array.isArray(article.paragraphs)) continue;
-      yield articleToIndexDoc({ ...article, id: ids[i]! }, sent[i]!);
+      yield articleToIndexDoc({ ...article, id }, sentAt);
     }
-    if (rows.length < batch * 2) return;
+    if (entries.length < batch) return;
   }
 }

@@ -5,11 +5,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rawFromInput } from '../../src/article/input.ts';
 import { buildArticle } from '../../src/article/pipeline.ts';
 import { createRedis } from '../../src/redis.ts';
+import type { IndexDoc } from '../../src/search/terms.ts';
 import { createKeys, type Keys } from '../../src/store/keys.ts';
 import {
   articleToIndexDoc,
   createSearchIndex,
-  type IndexDoc,
   type SearchIndex,
 } from '../../src/store/search-index.ts';
 import { matchesArticle, parseQuery } from '../../src/text/query.ts';
