@@ -5,11 +5,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rawFromInput } from '../../src/article/input.ts';
 import { buildArticle } from '../../src/article/pipeline.ts';
 import { createRedis } from '../../src/redis.ts';
+import { BODY, decodeRecord, encodePostings, encodeRecord, TITLE } from '../../src/search/codec.ts';
 import type { IndexDoc } from '../../src/search/terms.ts';
+import { createArticleStore } from '../../src/store/articles.ts';
 import { createKeys, type Keys } from '../../src/store/keys.ts';
+import { createPostStore } from '../../src/store/posts.ts';
 import {
   articleToIndexDoc,
   createSearchIndex,
+  postedIndexDocs,
   type SearchIndex,
 } from '../../src/store/search-index.ts';
 import { matchesArticle, parseQuery } from '../../src/text/query.ts';
@@ -408,5 +412,73 @@ describe('search index: changes', () => {
     expect(ids(await index.search('دمشق'))).toEqual(['x']);
     expect((await index.search('قديم')).mode).toBe('none');
     expect(ids(await index.search('جديد'))).toEqual(['x']);
+  });
+});
+
+describe('search index: storage format', () => {
+  it('the Lua add script and a rebuild write the bytes and records of search/codec.ts', async () => {
+    // Doc 1 has the term in its title, doc 200 in its body: a gap that takes a 2-byte varint.
+    const docs: IndexDoc[] = Array.from({ length: 200 }, (_, i) => ({
+      id: `doc-${i + 1}`,
+      title: i === 0 ? 'طهران' : 'خبر',
+      text: i === 199 ? 'وصل إلى طهران' : 'بغداد',
+      sentAt: (i + 1) * DAY,
+    }));
+    const { keys, index } = freshIndex(new Map());
+    for (const doc of docs) await index.add(doc);
+    const expected = encodePostings([
+      { doc: 1, flags: TITLE },
+      { doc: 200, flags: BODY },
+    ]);
+    const read = async () => {
+      const base = keys.searchBase((await redis.get(keys.searchGen)) ?? '0');
+      const list = await redis.getBuffer(`${base}s:طهران`);
+      const record = await redis.hget(`${base}d:1`, String(200 & 127));
+      return { list, record };
+    };
+    const added = await read();
+    expect(added.list?.equals(expected)).toBe(true);
+    expect(added.record).toBe(encodeRecord(200 * DAY, 'doc-200'));
+    expect(decodeRecord(added.record ?? '')).toEqual({ sentAt: 200 * DAY, id: 'doc-200' });
+
+    await index.rebuild(docs);
+    const rebuilt = await read();
+    expect(rebuilt.list?.equals(expected)).toBe(true);
+    expect(rebuilt.record).toBe(added.record);
+  });
+});
+
+describe('search index: docs from the timeline', () => {
+  it('reads posted articles oldest first, in batches, skipping missing and unreadable ones', async () => {
+    const { keys } = freshIndex(new Map());
+    const posts = createPostStore({ redis, keys });
+    const articles = createArticleStore({ redis, keys });
+    const ids = ['p1', 'p2', 'gone', 'broken', 'p3'];
+    for (const [i, id] of ids.entries()) {
+      const sentAt = new Date(Date.UTC(2024, 0, 5 - i)).toISOString();
+      await posts.record({
+        articleId: id,
+        chat: '@c',
+        chatId: -1,
+        messageId: i + 1,
+        sentAt,
+        kind: 'text',
+      });
+      if (id.startsWith('p')) {
+        await articles.save({ ...fixtureArticle, id, title: `title ${id}`, seq: i + 1 });
+      }
+    }
+    await redis.set(keys.article('broken'), '{not json');
+
+    const read: IndexDoc[] = [];
+    for await (const doc of postedIndexDocs({ redis, keys, batch: 2 })) read.push(doc);
+    // Sent on Jan 5, 4, …: the timeline gives them back oldest first.
+    expect(read.map((d) => d.id)).toEqual(['p3', 'p2', 'p1']);
+    expect(read[0]).toEqual(
+      articleToIndexDoc(
+        { ...fixtureArticle, id: 'p3', title: 'title p3', seq: 5 },
+        Date.UTC(2024, 0, 1),
+      ),
+    );
   });
 });
