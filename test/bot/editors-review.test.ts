@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rawFromInput } from '../../src/article/input.ts';
 import type { RawArticle } from '../../src/article/types.ts';
 import { createEditorDesk, editorFrom } from '../../src/bot/features/editor-desk.ts';
-import { runCli } from '../../src/cli.ts';
+import { runCli } from '../../src/cli/main.ts';
 import { requireTelegram } from '../../src/config.ts';
 import { createLogger } from '../../src/logger.ts';
 import { createServices } from '../../src/services.ts';
