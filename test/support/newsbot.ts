@@ -3,6 +3,13 @@ import type { Redis } from 'ioredis';
 import { rawFromInput } from '../../src/article/input.ts';
 import type { RawArticle } from '../../src/article/types.ts';
 import { type Config, loadConfig } from '../../src/config.ts';
+import {
+  type BotApiFake,
+  type BotApiFakeOptions,
+  type FakeMessage,
+  startBotApiFake,
+  type UserSpec,
+} from '../../src/demo/bot-api-fake.ts';
 import { enqueueArticle } from '../../src/jobs/enqueue.ts';
 import { createQueues, type Queues } from '../../src/jobs/queues.ts';
 import { createLogger } from '../../src/logger.ts';
@@ -12,13 +19,6 @@ import type { ArticleStore } from '../../src/store/articles.ts';
 import type { Keys } from '../../src/store/keys.ts';
 import type { PostStore } from '../../src/store/posts.ts';
 import { createStores, type Stores } from '../../src/stores.ts';
-import {
-  type BotApiFake,
-  type BotApiFakeOptions,
-  type FakeMessage,
-  startBotApiFake,
-  type UserSpec,
-} from './bot-api-fake.ts';
 import { testPrefix } from './redis.ts';
 
 export const CHANNEL = { id: -1001234567890, username: 'akhbar_test', title: 'أخبار' };
