@@ -5,12 +5,12 @@ import { Api } from 'grammy';
 import type { Redis } from 'ioredis';
 import { rawFromInput } from '../src/article/input.ts';
 import { loadConfig } from '../src/config.ts';
+import { type BotApiFake, type RateLimit, startBotApiFake } from '../src/demo/bot-api-fake.ts';
 import { enqueueArticle } from '../src/jobs/enqueue.ts';
 import { createQueues } from '../src/jobs/queues.ts';
 import { createRedis } from '../src/redis.ts';
 import { createArticleStore } from '../src/store/articles.ts';
 import { createKeys } from '../src/store/keys.ts';
-import { type BotApiFake, type RateLimit, startBotApiFake } from '../test/support/bot-api-fake.ts';
 import { antAsText, antSample } from '../test/support/corpus.ts';
 import { deleteKeys } from '../test/support/newsbot.ts';
 

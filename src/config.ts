@@ -68,7 +68,22 @@ const schema = z.object({
   SOURCE_MIN_INTERVAL_SECONDS: int(60, 1, 86_400),
 });
 
-export type Config = z.infer<typeof schema>;
+/** Every variable, as the schema reads it: the token and the channels may be missing. */
+type Variables = z.infer<typeof schema>;
+
+/**
+ * Config by role, as a union on `kind` (in the spirit of bot-base/telegram-bot-template's
+ * polling | webhook config): every process can build Redis and the stores from either variant;
+ * only code that talks to Telegram asks for a TelegramConfig, where the token and at least one
+ * channel are there. requireTelegram() narrows one to the other with an error naming what is missing.
+ */
+export type StoresOnlyConfig = Variables & { kind: 'stores' };
+export type TelegramConfig = Omit<Variables, 'BOT_TOKEN' | 'CHANNEL_ID'> & {
+  kind: 'telegram';
+  BOT_TOKEN: string;
+  CHANNEL_ID: [string, ...string[]];
+};
+export type Config = StoresOnlyConfig | TelegramConfig;
 
 export class ConfigError extends Error {
   override name = 'ConfigError';
@@ -98,19 +113,21 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
     throw new ConfigError(`Invalid configuration: ${problems.join('; ')}`);
   }
-  return parsed.data;
+  return byRole(parsed.data);
+}
+
+function byRole(vars: Variables): Config {
+  const { BOT_TOKEN, CHANNEL_ID } = vars;
+  const [first, ...rest] = CHANNEL_ID;
+  if (BOT_TOKEN === undefined || first === undefined) return { ...vars, kind: 'stores' };
+  return { ...vars, kind: 'telegram', BOT_TOKEN, CHANNEL_ID: [first, ...rest] };
 }
 
 /** The variables a process that talks to Telegram cannot run without. */
-export function requireTelegram(
-  config: Config,
-): Config & { BOT_TOKEN: string; CHANNEL_ID: [string, ...string[]] } {
+export function requireTelegram(config: Config): TelegramConfig {
+  if (config.kind === 'telegram') return config;
   const missing = [];
   if (!config.BOT_TOKEN) missing.push('BOT_TOKEN: required to talk to Telegram');
-  const [first, ...rest] = config.CHANNEL_ID;
-  if (first === undefined) missing.push('CHANNEL_ID: required (the channel to post to)');
-  if (missing.length > 0 || !config.BOT_TOKEN || first === undefined) {
-    throw new ConfigError(`Invalid configuration: ${missing.join('; ')}`);
-  }
-  return { ...config, BOT_TOKEN: config.BOT_TOKEN, CHANNEL_ID: [first, ...rest] };
+  if (config.CHANNEL_ID.length === 0) missing.push('CHANNEL_ID: required (the channel to post to)');
+  throw new ConfigError(`Invalid configuration: ${missing.join('; ')}`);
 }

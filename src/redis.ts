@@ -20,3 +20,35 @@ export function createRedis(url: string, role: RedisRole, extra: RedisOptions = 
     ...extra,
   });
 }
+
+/** True when a Redis answers PING at `url` within `timeoutMs`; never throws, never retries. */
+export async function pingRedis(url: string, timeoutMs = 2000): Promise<boolean> {
+  const redis = new Redis(url, {
+    lazyConnect: true,
+    maxRetriesPerRequest: 0,
+    retryStrategy: () => null,
+    connectTimeout: timeoutMs,
+  });
+  redis.on('error', () => {});
+  try {
+    await redis.connect();
+    return (await redis.ping()) === 'PONG';
+  } catch {
+    return false;
+  } finally {
+    redis.disconnect();
+  }
+}
+
+/**
+ * Deletes every key under one REDIS_PREFIX (`{prefix}…`, BullMQ's included), in SCAN batches so
+ * a large prefix never blocks the server. For throwaway prefixes: the demo's and the tests'.
+ */
+export async function deletePrefix(redis: Redis, prefix: string): Promise<void> {
+  let cursor = '0';
+  do {
+    const [next, found] = await redis.scan(cursor, 'MATCH', `{${prefix}}*`, 'COUNT', 1000);
+    cursor = next;
+    if (found.length > 0) await redis.unlink(...found);
+  } while (cursor !== '0');
+}

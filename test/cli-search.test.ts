@@ -1,25 +1,18 @@
-import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import type { Redis } from 'ioredis';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { rawFromInput } from '../src/article/input.ts';
 import { buildArticle } from '../src/article/pipeline.ts';
-import { createRedis } from '../src/redis.ts';
-import { createArticleStore, type StoredArticle } from '../src/store/articles.ts';
-import { createKeys } from '../src/store/keys.ts';
-import { createPostStore } from '../src/store/posts.ts';
+import type { StoredArticle } from '../src/store/articles.ts';
 import { runCliCaptured } from './support/cli.ts';
 import { antAsText, antSample, FIXTURE_PATH } from './support/corpus.ts';
+import { useRedis } from './support/redis.ts';
 import { freePort } from './support/redis-server.ts';
 
-const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
-const prefix = `t-cli-search-${randomBytes(6).toString('hex')}`;
-const keys = createKeys(prefix);
-let redis: Redis;
+const db = useRedis('cli-search');
 
 async function cli(args: string[], env: NodeJS.ProcessEnv = {}) {
   const { code, stdout, stderr } = await runCliCaptured(args, {
-    env: { REDIS_URL, REDIS_PREFIX: prefix, ...env },
+    env: { ...db.env, ...env },
   });
   return { code, out: stdout, err: stderr };
 }
@@ -39,9 +32,7 @@ const others: StoredArticle[] = antSample(20).map((a, i) => ({
 }));
 
 beforeAll(async () => {
-  redis = createRedis(REDIS_URL, 'worker');
-  const articles = createArticleStore({ redis, keys });
-  const posts = createPostStore({ redis, keys });
+  const { articles, posts } = db.stores;
   const all = [...others, fixture];
   for (const [i, article] of all.entries()) {
     await articles.save(article);
@@ -63,16 +54,6 @@ beforeAll(async () => {
     sentAt: new Date(Date.UTC(2024, 0, 2)).toISOString(),
     kind: 'text',
   });
-});
-
-afterAll(async () => {
-  let cursor = '0';
-  do {
-    const [next, batch] = await redis.scan(cursor, 'MATCH', `{${prefix}}*`, 'COUNT', 1000);
-    cursor = next;
-    if (batch.length > 0) await redis.unlink(...batch);
-  } while (cursor !== '0');
-  redis.disconnect();
 });
 
 describe('cli reindex and search', () => {

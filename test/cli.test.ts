@@ -3,9 +3,9 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { parseTelegramHtml } from '../src/demo/telegram-html.ts';
 import { runCliCaptured } from './support/cli.ts';
 import { FIXTURE_PATH } from './support/corpus.ts';
-import { parseTelegramHtml } from './support/telegram-html.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'newsbot-cli-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rawFromInput } from '../../src/article/input.ts';
-import type { UserSpec } from '../support/bot-api-fake.ts';
+import type { UserSpec } from '../../src/demo/bot-api-fake.ts';
 import { antAsText, antSample } from '../support/corpus.ts';
 import { CHANNEL, until } from '../support/newsbot.ts';
 import {

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseTelegramHtml } from '../../src/demo/telegram-html.ts';
 import { antAsText, antSample } from '../support/corpus.ts';
 import { CHANNEL, until } from '../support/newsbot.ts';
-import { parseTelegramHtml } from '../support/telegram-html.ts';
 import {
   buttonData,
   buttonsOf,

@@ -2,12 +2,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rawFromInput } from '../../src/article/input.ts';
 import type { RawArticle } from '../../src/article/types.ts';
 import { createEditorDesk, editorFrom } from '../../src/bot/features/editor-desk.ts';
-import { runCli } from '../../src/cli.ts';
+import { runCli } from '../../src/cli/main.ts';
 import { requireTelegram } from '../../src/config.ts';
+import type { FakeMessage, UserSpec } from '../../src/demo/bot-api-fake.ts';
 import { createLogger } from '../../src/logger.ts';
 import { createServices } from '../../src/services.ts';
 import { createAuditLog } from '../../src/store/audit.ts';
-import type { FakeMessage, UserSpec } from '../support/bot-api-fake.ts';
 import { type AntArticle, antAsText, antSample, FIXTURE_PATH } from '../support/corpus.ts';
 import { CHANNEL, until } from '../support/newsbot.ts';
 import {

@@ -2,9 +2,9 @@ import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { expect } from 'vitest';
+import type { FakeMessage, UserSpec } from '../../src/demo/bot-api-fake.ts';
 import type { Newsbot } from '../../src/main.ts';
 import { createSearchIndex, type SearchIndex } from '../../src/store/search-index.ts';
-import type { FakeMessage, UserSpec } from '../support/bot-api-fake.ts';
 import { createTestBot, type TestBot } from '../support/newsbot.ts';
 
 // Shared by the editors*.test.ts files: editors, an editors' group, a local page server, and

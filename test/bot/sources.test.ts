@@ -2,6 +2,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseAddSource, sourcesTexts } from '../../src/bot/features/sources.ts';
+import type { UserSpec } from '../../src/demo/bot-api-fake.ts';
 import { parseInterval, schedulerId } from '../../src/jobs/sources.ts';
 import type { Newsbot } from '../../src/main.ts';
 import {
@@ -11,7 +12,6 @@ import {
   startFeedServer,
   storyPage,
 } from '../sources/feed-server.ts';
-import type { UserSpec } from '../support/bot-api-fake.ts';
 import { CHANNEL, createTestBot, type TestBot, until } from '../support/newsbot.ts';
 
 // Editors manage sources in the bot, as a person would: send a command, read the reply.

@@ -3,13 +3,13 @@ import type { MessageEntity } from 'grammy/types';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rawFromInput } from '../../src/article/input.ts';
 import { buildArticle } from '../../src/article/pipeline.ts';
+import type { FakeMessage, UserSpec } from '../../src/demo/bot-api-fake.ts';
+import { parseTelegramHtml } from '../../src/demo/telegram-html.ts';
 import { createAfterPost, formatAlert } from '../../src/jobs/alerts.ts';
 import type { Newsbot } from '../../src/main.ts';
 import { createFollowStore } from '../../src/store/follows.ts';
-import type { FakeMessage, UserSpec } from '../support/bot-api-fake.ts';
 import { antAsText, antSample, FIXTURE_PATH } from '../support/corpus.ts';
 import { CHANNEL, createTestBot, type TestBot, until } from '../support/newsbot.ts';
-import { parseTelegramHtml } from '../support/telegram-html.ts';
 
 const FIXTURE = { text: readFileSync(FIXTURE_PATH, 'utf8'), url: 'https://mena-news.example/x' };
 const fixtureId = buildArticle(rawFromInput(FIXTURE.text, { url: FIXTURE.url })).id;

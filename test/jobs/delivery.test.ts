@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rawFromInput } from '../../src/article/input.ts';
+import { parseTelegramHtml } from '../../src/demo/telegram-html.ts';
 import { runCliCaptured } from '../support/cli.ts';
 import { antAsText, antSample, FIXTURE_PATH } from '../support/corpus.ts';
 import { CHANNEL, createTestBot, type TestBot, until } from '../support/newsbot.ts';
-import { parseTelegramHtml } from '../support/telegram-html.ts';
 
 const SECOND = { id: -1009876543210, title: 'أخبار ٢' };
 

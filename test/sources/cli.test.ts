@@ -2,26 +2,23 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Queue } from 'bullmq';
-import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type PollJob, SOURCES_QUEUE, type SourceStatus } from '../../src/jobs/sources.ts';
-import { createRedis } from '../../src/redis.ts';
 import { createKeys } from '../../src/store/keys.ts';
 import { runCliCaptured } from '../support/cli.ts';
-import { deleteKeys, testPrefix } from '../support/newsbot.ts';
+import { useRedis } from '../support/redis.ts';
 import { antStories, type FeedServer, rssXml, startFeedServer, storyPage } from './feed-server.ts';
 
 // `newsbot sources ...` against a real Redis and the local feed server.
 
 let server: FeedServer;
-let redis: Redis;
-const prefixes: string[] = [];
+// Each test's prefix is a space of its own, all deleted after the file.
+const db = useRedis('cli-sources');
 const queues: Queue[] = [];
 const dir = mkdtempSync(join(tmpdir(), 'newsbot-sources-cli-'));
 
 beforeAll(async () => {
   server = await startFeedServer();
-  redis = createRedis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', 'worker');
   server.serve('/rss.xml', {
     body: rssXml(antStories(server.base, 2, 0), { title: 'وكالة الاختبار' }),
     contentType: 'application/rss+xml',
@@ -38,20 +35,16 @@ beforeAll(async () => {
 
 afterAll(async () => {
   for (const q of queues) await q.close();
-  for (const p of prefixes) await deleteKeys(redis, p);
-  redis.disconnect();
   await server.close();
   rmSync(dir, { recursive: true, force: true });
 });
 
 function env(): { prefix: string; env: NodeJS.ProcessEnv } {
-  const prefix = testPrefix('cli-sources');
-  prefixes.push(prefix);
+  const { prefix, env } = db.space();
   return {
     prefix,
     env: {
-      REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
-      REDIS_PREFIX: prefix,
+      ...env,
       FETCH_ALLOW_HOSTS: `127.0.0.1:${server.port}`,
       SOURCE_MIN_INTERVAL_SECONDS: '1',
     },
@@ -63,7 +56,7 @@ const cli = (args: string[], env: NodeJS.ProcessEnv, stdin?: Uint8Array) =>
 
 function schedulers(prefix: string) {
   const queue = new Queue<PollJob>(SOURCES_QUEUE, {
-    connection: redis,
+    connection: db.redis,
     prefix: createKeys(prefix).bull,
   });
   queues.push(queue);

@@ -1,11 +1,9 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Redis } from 'ioredis';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { buildArticle } from '../../src/article/pipeline.ts';
 import type { RawArticle } from '../../src/article/types.ts';
 import { createLogger } from '../../src/logger.ts';
-import { createRedis } from '../../src/redis.ts';
 import { FeedError } from '../../src/sources/feed.ts';
 import { FetchError, type FetchPolicy } from '../../src/sources/http.ts';
 import {
@@ -15,9 +13,8 @@ import {
   pollSource,
   probeSource,
 } from '../../src/sources/poll.ts';
-import { createKeys } from '../../src/store/keys.ts';
-import { createSourceStore, type Source, type SourceStore } from '../../src/store/sources.ts';
-import { deleteKeys, testPrefix } from '../support/newsbot.ts';
+import type { Source, SourceStore } from '../../src/store/sources.ts';
+import { useRedis } from '../support/redis.ts';
 import {
   antStories,
   atomXml,
@@ -35,8 +32,8 @@ import {
 let server: FeedServer;
 let internal: http.Server;
 let internalHits = 0;
-let redis: Redis;
-let prefix: string;
+// A fresh key prefix for every test, deleted after it.
+const db = useRedis('poll', { each: true });
 let store: SourceStore;
 let enqueued: { raw: RawArticle; chats?: string[] }[];
 let paused: { id: string; reason: string }[];
@@ -96,7 +93,6 @@ beforeAll(async () => {
     res.end('internal secret');
   });
   await new Promise<void>((resolve) => internal.listen(0, '127.0.0.1', resolve));
-  redis = createRedis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', 'worker');
   policy = {
     userAgent: 'newsbot-test/0.1 (+https://example.org/bot)',
     timeoutMs: 2000,
@@ -110,18 +106,12 @@ beforeAll(async () => {
 afterAll(async () => {
   await server.close();
   await new Promise<void>((resolve) => internal.close(() => resolve()));
-  redis.disconnect();
 });
 
 beforeEach(() => {
-  prefix = testPrefix('poll');
-  store = createSourceStore({ redis, keys: createKeys(prefix) });
+  store = db.stores.sourceStore;
   enqueued = [];
   paused = [];
-});
-
-afterEach(async () => {
-  await deleteKeys(redis, prefix);
 });
 
 describe('pollSource: feeds', () => {

@@ -1,19 +1,11 @@
-import type { Redis } from 'ioredis';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createRedis } from '../../src/redis.ts';
-import { createKeys } from '../../src/store/keys.ts';
-import {
-  createSourceStore,
-  SEEN_CAP,
-  type Source,
-  type SourceStore,
-} from '../../src/store/sources.ts';
-import { deleteKeys, testPrefix } from '../support/newsbot.ts';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { SEEN_CAP, type Source, type SourceStore } from '../../src/store/sources.ts';
+import { useRedis } from '../support/redis.ts';
 
 // The source records, health counters, seen sets and poll locks, on a real Redis.
 
-let redis: Redis;
-let prefix: string;
+// A fresh key prefix for every test, deleted after it.
+const db = useRedis('source-store', { each: true });
 let store: SourceStore;
 
 const source = (id: string, url: string): Source => ({
@@ -29,17 +21,8 @@ const source = (id: string, url: string): Source => ({
   createdAt: new Date().toISOString(),
 });
 
-beforeAll(() => {
-  redis = createRedis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', 'worker');
-});
-afterAll(async () => {
-  await deleteKeys(redis, prefix);
-  redis.disconnect();
-});
-beforeEach(async () => {
-  if (prefix) await deleteKeys(redis, prefix);
-  prefix = testPrefix('source-store');
-  store = createSourceStore({ redis, keys: createKeys(prefix) });
+beforeEach(() => {
+  store = db.stores.sourceStore;
 });
 
 describe('source store', () => {

@@ -1,20 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createRedis } from '../../src/redis.ts';
-import { AUDIT_MAX_ENTRIES, createAuditLog } from '../../src/store/audit.ts';
-import { createKeys } from '../../src/store/keys.ts';
-import { deleteKeys, testPrefix } from '../support/newsbot.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { AUDIT_MAX_ENTRIES } from '../../src/store/audit.ts';
+import { useRedis } from '../support/redis.ts';
 
-const prefix = testPrefix('audit');
-const keys = createKeys(prefix);
-const redis = createRedis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', 'worker');
-const audit = createAuditLog({ redis, keys });
+const { redis, keys, stores } = useRedis('audit');
+const audit = stores.audit;
 
 beforeAll(async () => {
   await redis.ping();
-});
-afterAll(async () => {
-  await deleteKeys(redis, prefix);
-  redis.disconnect();
 });
 
 describe('audit log', () => {

@@ -1,24 +1,15 @@
 import { readFileSync } from 'node:fs';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { rawFromInput } from '../../src/article/input.ts';
 import { buildArticle } from '../../src/article/pipeline.ts';
-import { createRedis } from '../../src/redis.ts';
-import { createArticleStore } from '../../src/store/articles.ts';
 import { createDedupe } from '../../src/store/dedupe.ts';
-import { createKeys } from '../../src/store/keys.ts';
 import { antAsText, antSample, FIXTURE_PATH } from '../support/corpus.ts';
-import { deleteKeys, testPrefix } from '../support/newsbot.ts';
+import { useRedis } from '../support/redis.ts';
 
 describe('dedupe', () => {
-  const prefix = testPrefix('dedupe');
-  const keys = createKeys(prefix);
-  const redis = createRedis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', 'worker');
-  const articles = createArticleStore({ redis, keys });
+  const { redis, keys, stores } = useRedis('dedupe');
+  const articles = stores.articles;
   const dedupe = createDedupe({ redis, keys, windowMs: 60_000 });
-  afterAll(async () => {
-    await deleteKeys(redis, prefix);
-    redis.disconnect();
-  });
   const build = async (text: string, url?: string) => {
     const a = { ...buildArticle(rawFromInput(text, { url })), seq: await articles.nextSeq() };
     await articles.create(a);

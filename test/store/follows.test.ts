@@ -1,22 +1,17 @@
 import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
-import type { Redis } from 'ioredis';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createRedis } from '../../src/redis.ts';
+import { describe, expect, it } from 'vitest';
 import {
   anchorTerms,
-  createFollowStore,
   docLookupTerms,
-  type FollowStore,
   followId,
   MAX_FOLLOWS_PER_USER,
 } from '../../src/store/follows.ts';
-import { createKeys, type Keys } from '../../src/store/keys.ts';
 import { matchesArticle, matchesPrepared, parseQuery, prepareDoc } from '../../src/text/query.ts';
 import { stemLight10 } from '../../src/text/stem.ts';
 import { tokenize } from '../../src/text/tokenize.ts';
 import { antSample } from '../support/corpus.ts';
-import { deleteKeys, testPrefix } from '../support/newsbot.ts';
+import { useRedis } from '../support/redis.ts';
 
 const FIXTURE = new URL('../../../shared/fixtures/scraped-article-iran-iraq.txt', import.meta.url);
 const fixtureText = readFileSync(FIXTURE, 'utf8');
@@ -26,21 +21,8 @@ const fixtureDoc = {
 };
 const ant = antSample(60).map((a) => ({ title: a.title, text: a.text }));
 
-let redis: Redis;
-let keys: Keys;
-let prefix: string;
-let store: FollowStore;
-
-beforeAll(() => {
-  redis = createRedis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', 'worker');
-  prefix = testPrefix('follows');
-  keys = createKeys(prefix);
-  store = createFollowStore({ redis, keys });
-});
-afterAll(async () => {
-  await deleteKeys(redis, prefix);
-  redis.disconnect();
-});
+const { redis, keys, stores } = useRedis('follows');
+const store = stores.follows;
 
 describe('follow matching rules', () => {
   // Words drawn from the docs themselves (and their Persian-form and prefixed variants), so

@@ -1,13 +1,9 @@
-import type { Redis } from 'ioredis';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createRedis } from '../../src/redis.ts';
-import { createKeys } from '../../src/store/keys.ts';
-import { createPostStore, type Post, type PostStore } from '../../src/store/posts.ts';
-import { deleteKeys, testPrefix } from '../support/newsbot.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { Post } from '../../src/store/posts.ts';
+import { useRedis } from '../support/redis.ts';
 
-let redis: Redis;
-let prefix: string;
-let posts: PostStore;
+const db = useRedis('posts');
+const { posts } = db.stores;
 
 const post = (articleId: string, chat: string, sentAt: number, messageId: number): Post => ({
   articleId,
@@ -19,18 +15,11 @@ const post = (articleId: string, chat: string, sentAt: number, messageId: number
 });
 
 beforeAll(async () => {
-  redis = createRedis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', 'worker');
-  prefix = testPrefix('posts');
-  posts = createPostStore({ redis, keys: createKeys(prefix) });
   // Recorded out of time order; 'b' goes to two chats and is counted once.
   await posts.record(post('c', '@news', 3000, 3));
   await posts.record(post('a', '@news', 1000, 1));
   await posts.record(post('b', '@news', 2000, 2));
   await posts.record(post('b', '@other', 2000, 7));
-});
-afterAll(async () => {
-  await deleteKeys(redis, prefix);
-  redis.disconnect();
 });
 
 describe('post store: timeline', () => {

@@ -1,13 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createRedis } from '../../src/redis.ts';
-import { createKeys } from '../../src/store/keys.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { createRateGate } from '../../src/store/rate-gate.ts';
-import { deleteKeys, testPrefix } from '../support/newsbot.ts';
+import { useRedis } from '../support/redis.ts';
 
 describe('rate gate', () => {
-  const prefix = testPrefix('gate');
-  const keys = createKeys(prefix);
-  const redis = createRedis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', 'worker');
+  const { redis, keys } = useRedis('gate');
   // One send a minute to a channel, one a second to a private chat, ten a second overall.
   const gate = createRateGate({
     redis,
@@ -16,10 +12,6 @@ describe('rate gate', () => {
   });
   beforeAll(async () => {
     await redis.ping();
-  });
-  afterAll(async () => {
-    await deleteKeys(redis, prefix);
-    redis.disconnect();
   });
 
   it('admits one send to a channel, then asks the next to wait about an interval', async () => {

@@ -1,14 +1,11 @@
-import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import type { Redis } from 'ioredis';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { rawFromInput } from '../../src/article/input.ts';
 import { buildArticle } from '../../src/article/pipeline.ts';
-import { createRedis } from '../../src/redis.ts';
 import { BODY, decodeRecord, encodePostings, encodeRecord, TITLE } from '../../src/search/codec.ts';
 import type { IndexDoc } from '../../src/search/terms.ts';
 import { createArticleStore } from '../../src/store/articles.ts';
-import { createKeys, type Keys } from '../../src/store/keys.ts';
+import type { Keys } from '../../src/store/keys.ts';
 import { createPostStore } from '../../src/store/posts.ts';
 import {
   articleToIndexDoc,
@@ -18,29 +15,19 @@ import {
 } from '../../src/store/search-index.ts';
 import { matchesArticle, parseQuery } from '../../src/text/query.ts';
 import { antSample, FIXTURE_PATH } from '../support/corpus.ts';
+import { useRedis } from '../support/redis.ts';
 
-const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const DAY = 86_400_000;
 
-let redis: Redis;
-const prefixes: string[] = [];
+// Every index gets a prefix of its own; all are deleted after the file.
+const db = useRedis('search');
+const { redis } = db;
 
 /** A fresh prefix, its keys, and an index whose phrase checks read from `docs`. */
 function freshIndex(docs: Map<string, IndexDoc>): { keys: Keys; index: SearchIndex } {
-  const prefix = `t-search-${randomBytes(6).toString('hex')}`;
-  prefixes.push(prefix);
-  const keys = createKeys(prefix);
+  const { keys } = db.space();
   const index = createSearchIndex({ redis, keys, loadText: async (id) => docs.get(id) });
   return { keys, index };
-}
-
-async function deletePrefix(prefix: string): Promise<void> {
-  let cursor = '0';
-  do {
-    const [next, batch] = await redis.scan(cursor, 'MATCH', `{${prefix}}*`, 'COUNT', 1000);
-    cursor = next;
-    if (batch.length > 0) await redis.unlink(...batch);
-  } while (cursor !== '0');
 }
 
 // The seed article through the real pipeline, posted on day 1000 (newer than every ANT doc).
@@ -69,15 +56,9 @@ let main: SearchIndex;
 const ids = (r: { hits: { id: string }[] }): string[] => r.hits.map((h) => h.id);
 
 beforeAll(async () => {
-  redis = createRedis(REDIS_URL, 'worker');
   main = freshIndex(corpus).index;
   for (const doc of antDocs) await main.add(doc);
   await main.add(fixtureDoc);
-});
-
-afterAll(async () => {
-  for (const prefix of prefixes) await deletePrefix(prefix);
-  redis.disconnect();
 });
 
 describe('search index: letter forms and digits', () => {
@@ -371,19 +352,7 @@ describe('search index: changes', () => {
     }
     expect(await rebuilt.index.stats()).toMatchObject({ docs: docs.length });
     // Only the new generation's keys remain.
-    const left: string[] = [];
-    let cursor = '0';
-    do {
-      const [next, batch] = await redis.scan(
-        cursor,
-        'MATCH',
-        rebuilt.keys.searchAll,
-        'COUNT',
-        1000,
-      );
-      cursor = next;
-      left.push(...batch);
-    } while (cursor !== '0');
+    const left = await db.scanKeys(rebuilt.keys.searchAll);
     const gen = await redis.get(rebuilt.keys.searchGen);
     const base = rebuilt.keys.searchBase(gen ?? '?');
     const foreign = left.filter(

@@ -4,7 +4,7 @@ import {
   type BotApiFake,
   type BotApiFakeOptions,
   startBotApiFake,
-} from '../support/bot-api-fake.ts';
+} from '../../src/demo/bot-api-fake.ts';
 
 const CHANNEL = -1001234567890;
 const ALI = { id: 501, first_name: 'علي', language_code: 'ar' };

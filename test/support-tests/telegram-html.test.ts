@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { parseTelegramHtml, TelegramHtmlError, visibleLength } from '../support/telegram-html.ts';
+import {
+  parseTelegramHtml,
+  TelegramHtmlError,
+  visibleLength,
+} from '../../src/demo/telegram-html.ts';
 
 const PREFIX = "Bad Request: can't parse entities: ";
 

@@ -1,4 +1,4 @@
-import { runCli } from '../../src/cli.ts';
+import { runCli } from '../../src/cli/main.ts';
 
 /** Runs the CLI in this process with captured output, as `npm run cli -- …` would. */
 export async function runCliCaptured(

@@ -1,38 +1,30 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { rawFromInput } from '../../src/article/input.ts';
 import type { RawArticle } from '../../src/article/types.ts';
 import { type Config, loadConfig } from '../../src/config.ts';
-import { enqueueArticle } from '../../src/jobs/enqueue.ts';
-import { createQueues, type Queues } from '../../src/jobs/queues.ts';
-import { createLogger } from '../../src/logger.ts';
-import { type Newsbot, startNewsbot } from '../../src/main.ts';
-import { createRedis } from '../../src/redis.ts';
-import { type ArticleStore, createArticleStore } from '../../src/store/articles.ts';
-import { createKeys, type Keys } from '../../src/store/keys.ts';
-import { createPostStore, type PostStore } from '../../src/store/posts.ts';
 import {
   type BotApiFake,
   type BotApiFakeOptions,
   type FakeMessage,
   startBotApiFake,
   type UserSpec,
-} from './bot-api-fake.ts';
+} from '../../src/demo/bot-api-fake.ts';
+import { enqueueArticle } from '../../src/jobs/enqueue.ts';
+import { createQueues, type Queues } from '../../src/jobs/queues.ts';
+import { createLogger } from '../../src/logger.ts';
+import { type Newsbot, startNewsbot } from '../../src/main.ts';
+import { deletePrefix } from '../../src/redis.ts';
+import type { ArticleStore } from '../../src/store/articles.ts';
+import type { Keys } from '../../src/store/keys.ts';
+import type { PostStore } from '../../src/store/posts.ts';
+import { createStores, type Stores } from '../../src/stores.ts';
+import { testPrefix } from './redis.ts';
 
 export const CHANNEL = { id: -1001234567890, username: 'akhbar_test', title: 'أخبار' };
 
-/** A unique key prefix so test files can share one Redis. */
-export const testPrefix = (name: string) => `t-${name}-${randomBytes(4).toString('hex')}`;
-
-export async function deleteKeys(redis: Redis, prefix: string): Promise<void> {
-  let cursor = '0';
-  do {
-    const [next, found] = await redis.scan(cursor, 'MATCH', `{${prefix}}*`, 'COUNT', 1000);
-    cursor = next;
-    if (found.length) await redis.del(...found);
-  } while (cursor !== '0');
-}
+/** Every key under a prefix; src/redis.ts deletePrefix, under the name bench/ imports. */
+export { deletePrefix as deleteKeys } from '../../src/redis.ts';
 
 export interface TestBot {
   fake: BotApiFake;
@@ -41,6 +33,8 @@ export interface TestBot {
   keys: Keys;
   /** A producer-side connection for the test's own reads and enqueues. */
   redis: Redis;
+  /** Every store at the bot's prefix, on that connection (src/stores.ts). */
+  stores: Stores;
   queues: Queues;
   articles: ArticleStore;
   posts: PostStore;
@@ -91,12 +85,9 @@ export async function createTestBot(
     ...opts.env,
   };
   const config = loadConfig(env);
-  const keys = createKeys(prefix);
-  const redis = createRedis(config.REDIS_URL, 'worker');
-  redis.on('error', () => {});
+  const stores = createStores(config);
+  const { redis, keys, articles, posts } = stores;
   const queues = createQueues({ connection: redis, keys });
-  const articles = createArticleStore({ redis, keys });
-  const posts = createPostStore({ redis, keys });
   const apps: Newsbot[] = [];
   const children = new Set<ChildProcess>();
 
@@ -106,6 +97,7 @@ export async function createTestBot(
     config,
     keys,
     redis,
+    stores,
     queues,
     articles,
     posts,
@@ -138,7 +130,7 @@ export async function createTestBot(
       for (const child of children) child.kill('SIGKILL');
       for (const app of apps) await app.stop();
       await queues.close();
-      await deleteKeys(redis, prefix);
+      await deletePrefix(redis, prefix);
       redis.disconnect();
       await fake.close();
     },

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Redis } from 'ioredis';
+import { pingRedis } from '../../src/redis.ts';
 
 /** A free TCP port on 127.0.0.1, chosen by the kernel. */
 export async function freePort(): Promise<number> {
@@ -18,23 +18,8 @@ export async function freePort(): Promise<number> {
   });
 }
 
-export async function pingRedis(url: string, timeoutMs = 2000): Promise<boolean> {
-  const redis = new Redis(url, {
-    lazyConnect: true,
-    maxRetriesPerRequest: 0,
-    retryStrategy: () => null,
-    connectTimeout: timeoutMs,
-  });
-  redis.on('error', () => {});
-  try {
-    await redis.connect();
-    return (await redis.ping()) === 'PONG';
-  } catch {
-    return false;
-  } finally {
-    redis.disconnect();
-  }
-}
+// Lives in src/redis.ts (the demo uses it too); re-exported for the suites that import it here.
+export { pingRedis };
 
 /**
  * A test-owned redis-server on a random port in its own temp dir, so a test can stop and

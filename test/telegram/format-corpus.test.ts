@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { parseTelegramHtml } from '../../src/demo/telegram-html.ts';
 import { RLM } from '../../src/telegram/bidi.ts';
 import { formatPost, LIMITS } from '../../src/telegram/format.ts';
 import { antSample } from '../support/corpus.ts';
-import { parseTelegramHtml } from '../support/telegram-html.ts';
 import { makeArticle } from './article.ts';
 
 // Real Arabic news from the ANT corpus, with the story's first sentences as a stand-in summary.

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { parseTelegramHtml } from '../../src/demo/telegram-html.ts';
 import { FSI, PDI, RLM } from '../../src/telegram/bidi.ts';
 import { type FormattedPost, formatPost, LIMITS } from '../../src/telegram/format.ts';
-import { parseTelegramHtml } from '../support/telegram-html.ts';
 import { makeArticle } from './article.ts';
 
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;

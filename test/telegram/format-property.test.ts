@@ -1,11 +1,11 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Article } from '../../src/article/types.ts';
+import { parseTelegramHtml } from '../../src/demo/telegram-html.ts';
 import { FSI, PDI, RLM } from '../../src/telegram/bidi.ts';
 import { formatPost, LIMITS } from '../../src/telegram/format.ts';
 import { safeHref } from '../../src/telegram/html.ts';
 import { stripUnsafeChars } from '../../src/text/sanitize.ts';
-import { parseTelegramHtml } from '../support/telegram-html.ts';
 import { makeArticle } from './article.ts';
 
 const NUM_RUNS = 600;

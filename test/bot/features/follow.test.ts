@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { FakeMessage, UserSpec } from '../../../src/demo/bot-api-fake.ts';
+import { parseTelegramHtml } from '../../../src/demo/telegram-html.ts';
 import { createFollowStore, MAX_FOLLOWS_PER_USER } from '../../../src/store/follows.ts';
-import type { FakeMessage, UserSpec } from '../../support/bot-api-fake.ts';
 import { createTestBot, type TestBot } from '../../support/newsbot.ts';
-import { parseTelegramHtml } from '../../support/telegram-html.ts';
 
 let t: TestBot;
 let follows: ReturnType<typeof createFollowStore>;

@@ -9,12 +9,12 @@ import {
   MAX_QUERY_LENGTH,
   USER_LIMITS,
 } from '../../../src/bot/features/search.ts';
+import type { FakeMessage, UserSpec } from '../../../src/demo/bot-api-fake.ts';
+import { parseTelegramHtml } from '../../../src/demo/telegram-html.ts';
 import type { Post } from '../../../src/store/posts.ts';
 import { formatPost } from '../../../src/telegram/format.ts';
-import type { FakeMessage, UserSpec } from '../../support/bot-api-fake.ts';
 import { antAsText, antSample, FIXTURE_PATH } from '../../support/corpus.ts';
 import { CHANNEL, createTestBot, type TestBot, until } from '../../support/newsbot.ts';
-import { parseTelegramHtml } from '../../support/telegram-html.ts';
 
 const RLM = '\u200F';
 const ANT_COUNT = 80;

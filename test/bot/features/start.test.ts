@@ -1,7 +1,7 @@
 import { Api } from 'grammy';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseTelegramHtml } from '../../../src/demo/telegram-html.ts';
 import { CHANNEL, createTestBot, type TestBot } from '../../support/newsbot.ts';
-import { parseTelegramHtml } from '../../support/telegram-html.ts';
 
 const RLM = '\u200F';
 const LRM = '\u200E';

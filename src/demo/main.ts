@@ -1,20 +1,17 @@
 import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
-import { Redis } from 'ioredis';
-import { startBotApiFake } from '../test/support/bot-api-fake.ts';
-import { antAsText, antSample } from '../test/support/corpus.ts';
-import { deleteKeys } from '../test/support/newsbot.ts';
-import { pingRedis } from '../test/support/redis-server.ts';
-import { rawFromInput } from './article/input.ts';
-import { loadConfig } from './config.ts';
-import { enqueueArticle } from './jobs/enqueue.ts';
-import { createLogger } from './logger.ts';
-import { startNewsbot } from './main.ts';
+import { rawFromInput } from '../article/input.ts';
+import { loadConfig } from '../config.ts';
+import { enqueueArticle } from '../jobs/enqueue.ts';
+import { createLogger } from '../logger.ts';
+import { startNewsbot } from '../main.ts';
+import { createRedis, deletePrefix, pingRedis } from '../redis.ts';
+import { startBotApiFake } from './bot-api-fake.ts';
+import { antAsText, antSample, FIXTURE_PATH } from './corpus.ts';
 
 // `npm run demo`: the whole bot on this machine with no Telegram token. A local Bot API fake
-// (the one the tests use) stands in for Telegram; the bot and its workers run against the Redis
-// at REDIS_URL under a throwaway key prefix, post a few real articles, and the channel is
-// printed as a subscriber would read it.
+// (./bot-api-fake.ts, which the tests use too) stands in for Telegram; the bot and its workers
+// run against the Redis at REDIS_URL under a throwaway key prefix, post a few real articles, and
+// the channel is printed as a subscriber would read it.
 
 const CHANNEL = { id: -1001000000001, username: 'akhbar_demo', title: 'أخبار — عرض' };
 const ARTICLES = 5;
@@ -45,7 +42,7 @@ async function main(): Promise<void> {
   const app = await startNewsbot(config, logger, { botInfo: fake.botInfo });
   const { services } = app;
   try {
-    const fixture = readFileSync(resolve('../shared/fixtures/scraped-article-iran-iraq.txt'));
+    const fixture = readFileSync(FIXTURE_PATH);
     const inputs = [
       rawFromInput(fixture, { sourceId: 'demo' }),
       ...antSample(ARTICLES).map((a) =>
@@ -69,8 +66,8 @@ async function main(): Promise<void> {
     );
   } finally {
     await app.stop();
-    const redis = new Redis(redisUrl);
-    await deleteKeys(redis, prefix);
+    const redis = createRedis(redisUrl, 'worker');
+    await deletePrefix(redis, prefix);
     redis.disconnect();
     await fake.close();
   }
