@@ -10,6 +10,7 @@ import { createLatestFeature } from './features/latest.ts';
 import { createSearchFeature, createUserLimiter } from './features/search.ts';
 import { createSourcesFeature } from './features/sources.ts';
 import { createStartFeature } from './features/start.ts';
+import { createI18n } from './i18n.ts';
 import { createReplyGate } from './reply-gate.ts';
 
 /**
@@ -31,6 +32,8 @@ export function createBot(s: Services, opts: { botInfo?: UserFromGetMe } = {}): 
       'update failed',
     );
   });
+  // ctx.lang and ctx.t (context.ts) for everything after it.
+  bot.use(createI18n());
   bot.use(sequentialize((ctx) => ctx.chat?.id.toString() ?? ctx.from?.id.toString()));
   // Every reply and edit goes through the same Redis rate gate as channel posts.
   bot.use(createReplyGate(s));

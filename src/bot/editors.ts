@@ -53,9 +53,9 @@ export function editorsOnly(isEditor: EditorCheck): Composer<BotContext> {
   c.use(async (ctx, next) => {
     if (await isEditor(ctx.from?.id)) return next();
     if (ctx.callbackQuery) {
-      await ctx.answerCallbackQuery({ text: 'هذا الأمر للمحررين فقط.', show_alert: true });
+      await ctx.answerCallbackQuery({ text: ctx.t.access.editorsOnlyButton, show_alert: true });
     } else {
-      await ctx.reply('عذراً، هذا الأمر للمحررين فقط.');
+      await ctx.reply(ctx.t.access.editorsOnly);
     }
   });
   return c;

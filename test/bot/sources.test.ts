@@ -19,6 +19,7 @@ import { CHANNEL, createTestBot, type TestBot, until } from '../support/newsbot.
 const EDITOR = { id: 7001, first_name: 'محرر', language_code: 'ar' };
 const EDITOR_EN = { id: 7002, first_name: 'Ed', language_code: 'en-US' };
 const READER = { id: 7003, first_name: 'قارئ', language_code: 'ar' };
+const READER_EN = { id: 7004, first_name: 'Rea', language_code: 'en' };
 
 describe('bot: /addsource, /sources, /pausesource, /resumesource, /removesource', () => {
   let t: TestBot;
@@ -63,6 +64,11 @@ describe('bot: /addsource, /sources, /pausesource, /resumesource, /removesource'
   it('refuses non-editors and adds nothing', async () => {
     expect(await say(READER, `/addsource ${server.url('/x')}`)).toContain('للمحررين فقط');
     expect(await say(READER, '/sources')).toContain('للمحررين فقط');
+    // Once Arabic-only: an English reader is refused in English.
+    expect(await say(READER_EN, '/sources')).toBe('Sorry, this command is for editors only.');
+    expect(await say(READER_EN, `/removesource agency`)).toBe(
+      'Sorry, this command is for editors only.',
+    );
     expect(await sources().list()).toEqual([]);
     expect(server.hits.size).toBe(0);
   });

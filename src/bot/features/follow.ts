@@ -1,10 +1,12 @@
 import { Composer, GrammyError, InlineKeyboard } from 'grammy';
 import type { Services } from '../../services.ts';
-import { type Follow, followId, MAX_FOLLOWS_PER_USER } from '../../store/follows.ts';
+import { type Follow, followId } from '../../store/follows.ts';
 import { isolate } from '../../telegram/bidi.ts';
 import { escapeHtml } from '../../telegram/html.ts';
 import { parseQuery } from '../../text/query.ts';
+import { callbackData } from '../callback-data.ts';
 import type { BotContext } from '../context.ts';
+import { type Lang, markLines } from '../i18n.ts';
 import {
   checkQuery,
   createUserLimiter,
@@ -13,46 +15,10 @@ import {
   refusalText,
   type UserLimiter,
 } from './search.ts';
-import { type Lang, langOf, markLines } from './start.ts';
 
 // /follow <words>, /unfollow [words], /following, in the private chat (alerts are DMs, so a
 // follow only makes sense where the bot may write to the user). /unfollow alone lists the
 // follows as buttons; each button carries the follow's short id.
-
-const TEXT = {
-  ar: {
-    usage: 'اكتب الكلمات بعد الأمر، مثلاً: /follow وزير الدفاع',
-    added: (q: string, n: number) =>
-      `🔔 تمت متابعة «${q}». سأنبّهك هنا عند نشر خبر يطابقها. (${n} من ${MAX_FOLLOWS_PER_USER})`,
-    exists: (q: string) => `أنت تتابع «${q}» من قبل.`,
-    limit: `بلغت الحد الأقصى (${MAX_FOLLOWS_PER_USER} متابعة). ألغِ متابعة بالأمر /unfollow ثم حاول مجدداً.`,
-    common: 'هذه الكلمات شائعة جداً لتُتابَع؛ اختر كلمات أدق.',
-    none: 'لا متابعات لديك. تابع كلمات بالأمر /follow، مثلاً: /follow وزير الدفاع',
-    list: 'متابعاتك:',
-    pick: 'اختر المتابعة التي تريد إلغاءها:',
-    removed: (q: string) => `أُلغيت متابعة «${q}».`,
-    notFollowing: (q: string) => `لست تتابع «${q}».`,
-    gone: 'هذه المتابعة لم تعد موجودة.',
-    privateOnly: 'المتابعة تعمل في المحادثة الخاصة مع البوت فقط.',
-    unfollowHint: 'لإلغاء متابعة: /unfollow',
-  },
-  en: {
-    usage: 'Type the words after the command, e.g. /follow وزير الدفاع',
-    added: (q: string, n: number) =>
-      `🔔 Now following “${q}”. I will alert you here when a matching article is posted. (${n} of ${MAX_FOLLOWS_PER_USER})`,
-    exists: (q: string) => `You already follow “${q}”.`,
-    limit: `You have reached the limit (${MAX_FOLLOWS_PER_USER} follows). Remove one with /unfollow and try again.`,
-    common: 'Those words are too common to follow; choose more specific ones.',
-    none: 'You follow nothing yet. Follow words with /follow, e.g. /follow وزير الدفاع',
-    list: 'Your follows:',
-    pick: 'Choose the follow to remove:',
-    removed: (q: string) => `Stopped following “${q}”.`,
-    notFollowing: (q: string) => `You do not follow “${q}”.`,
-    gone: 'That follow no longer exists.',
-    privateOnly: 'Follows work only in the private chat with the bot.',
-    unfollowHint: 'To remove one: /unfollow',
-  },
-} as const;
 
 const shown = (q: string) => escapeHtml(isolate(cutText(q, 80)));
 
@@ -63,7 +29,11 @@ function html(lang: Lang, lines: string[]) {
 /** One button per follow; pressing it removes that follow. */
 function unfollowKeyboard(follows: Follow[]): InlineKeyboard {
   const kb = new InlineKeyboard();
-  for (const f of follows) kb.text(`✖ ${cutText(f.query, 40)}`, `u:${f.id}`).row();
+  for (const f of follows)
+    kb.text(
+      `✖ ${cutText(f.query, 40)}`,
+      callbackData.encode({ kind: 'unfollow', followId: f.id }),
+    ).row();
   return kb;
 }
 
@@ -75,15 +45,16 @@ export function createFollowFeature(
   const c = new Composer<BotContext>();
 
   c.chatType(['group', 'supergroup']).command(['follow', 'unfollow', 'following'], async (ctx) => {
-    const lang = langOf(ctx);
-    await ctx.reply(html(lang, [escapeHtml(TEXT[lang].privateOnly)]), { parse_mode: 'HTML' });
+    await ctx.reply(html(ctx.lang, [escapeHtml(ctx.t.follow.privateOnly)]), {
+      parse_mode: 'HTML',
+    });
   });
 
   const pm = c.chatType('private');
 
   pm.command('follow', async (ctx) => {
-    const lang = langOf(ctx);
-    const t = TEXT[lang];
+    const lang = ctx.lang;
+    const t = ctx.t.follow;
     const words = ctx.match.trim();
     if (words === '') {
       await ctx.reply(html(lang, [escapeHtml(t.usage)]), { parse_mode: 'HTML' });
@@ -121,8 +92,8 @@ export function createFollowFeature(
   });
 
   pm.command('following', async (ctx) => {
-    const lang = langOf(ctx);
-    const t = TEXT[lang];
+    const lang = ctx.lang;
+    const t = ctx.t.follow;
     const follows = await s.follows.list(ctx.from.id);
     if (follows.length === 0) {
       await ctx.reply(html(lang, [escapeHtml(t.none)]), { parse_mode: 'HTML' });
@@ -134,8 +105,8 @@ export function createFollowFeature(
   });
 
   pm.command('unfollow', async (ctx) => {
-    const lang = langOf(ctx);
-    const t = TEXT[lang];
+    const lang = ctx.lang;
+    const t = ctx.t.follow;
     const words = ctx.match.trim();
     if (words !== '') {
       const checked = checkQuery(words);
@@ -160,29 +131,31 @@ export function createFollowFeature(
     });
   });
 
-  c.callbackQuery(/^u:([A-Za-z0-9_-]{12})$/, async (ctx) => {
-    const lang = langOf(ctx);
-    const t = TEXT[lang];
-    const removed = await s.follows.remove(ctx.from.id, ctx.match[1] ?? '');
-    const follows = await s.follows.list(ctx.from.id);
-    const text =
-      follows.length === 0
-        ? html(lang, [...(removed ? [t.removed(shown(removed.query))] : []), escapeHtml(t.none)])
-        : html(lang, [...(removed ? [t.removed(shown(removed.query))] : []), escapeHtml(t.pick)]);
-    try {
-      await ctx.editMessageText(text, {
-        parse_mode: 'HTML',
-        ...(follows.length > 0 ? { reply_markup: unfollowKeyboard(follows) } : {}),
-      });
-    } catch (err) {
-      if (!(err instanceof GrammyError && /message is not modified/i.test(err.description))) {
-        throw err;
+  c.use(
+    callbackData.on('unfollow', async (ctx) => {
+      const lang = ctx.lang;
+      const t = ctx.t.follow;
+      const removed = await s.follows.remove(ctx.from.id, ctx.callbackData.followId);
+      const follows = await s.follows.list(ctx.from.id);
+      const text =
+        follows.length === 0
+          ? html(lang, [...(removed ? [t.removed(shown(removed.query))] : []), escapeHtml(t.none)])
+          : html(lang, [...(removed ? [t.removed(shown(removed.query))] : []), escapeHtml(t.pick)]);
+      try {
+        await ctx.editMessageText(text, {
+          parse_mode: 'HTML',
+          ...(follows.length > 0 ? { reply_markup: unfollowKeyboard(follows) } : {}),
+        });
+      } catch (err) {
+        if (!(err instanceof GrammyError && /message is not modified/i.test(err.description))) {
+          throw err;
+        }
       }
-    }
-    await ctx.answerCallbackQuery({
-      text: removed ? cutText(TEXT[lang].removed(cutText(removed.query, 80)), 190) : t.gone,
-    });
-  });
+      await ctx.answerCallbackQuery({
+        text: removed ? cutText(t.removed(cutText(removed.query, 80)), 190) : t.gone,
+      });
+    }),
+  );
 
   return c;
 }

@@ -5,9 +5,9 @@ import type { StoredArticle } from '../../store/articles.ts';
 import { MAX_OFFSET } from '../../store/search-index.ts';
 import { formatPost } from '../../telegram/format.ts';
 import type { BotContext } from '../context.ts';
+import type { Lang } from '../i18n.ts';
 import { latestArticles } from './latest.ts';
 import { checkQuery, createUserLimiter, cutText, formatDate, type UserLimiter } from './search.ts';
-import { langOf } from './start.ts';
 
 // Inline mode: "@bot words" in any chat lists matching articles; the chosen one is sent as the
 // formatted post (the same HTML as in the channel). An empty query lists the latest posts.
@@ -17,24 +17,11 @@ export const INLINE_PAGE = 50;
 /** Seconds Telegram may serve an answer from its cache; short, so new posts show up soon. */
 export const INLINE_CACHE_SECONDS = 30;
 
-const TEXT = {
-  ar: {
-    limited: (sec: number) => `بحثت كثيراً؛ حاول بعد ${sec} ثانية`,
-    refused: 'اكتب كلمات بحث قصيرة',
-    none: 'لا نتائج؛ جرّب كلمات أقل',
-  },
-  en: {
-    limited: (sec: number) => `Too many searches; try again in ${sec} s`,
-    refused: 'Type a few short words',
-    none: 'No results; try fewer words',
-  },
-} as const;
-
 /** An inline result id: the article id when it fits Telegram's 64 bytes (ours always do). */
 const resultId = (id: string): string | undefined =>
   Buffer.byteLength(id, 'utf8') <= 64 && id !== '' ? id : undefined;
 
-function toResult(article: StoredArticle, sentAt: number, timeZone: string, lang: 'ar' | 'en') {
+function toResult(article: StoredArticle, sentAt: number, timeZone: string, lang: Lang) {
   const id = resultId(article.id);
   if (!id) return undefined;
   const post = formatPost(article);
@@ -64,8 +51,8 @@ export function createInlineFeature(
   const c = new Composer<BotContext>();
 
   c.on('inline_query', async (ctx) => {
-    const lang = langOf(ctx);
-    const t = TEXT[lang];
+    const lang = ctx.lang;
+    const t = ctx.t.inline;
     const { query, offset: offsetText } = ctx.inlineQuery;
     // Our own next_offset is a plain number; anything else starts from the top.
     const offset = /^\d{1,4}$/.test(offsetText) ? Math.min(Number(offsetText), MAX_OFFSET) : 0;

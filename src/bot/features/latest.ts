@@ -3,19 +3,10 @@ import type { Services } from '../../services.ts';
 import type { TimelineEntry } from '../../store/posts.ts';
 import { escapeHtml } from '../../telegram/html.ts';
 import type { BotContext } from '../context.ts';
+import { markLines } from '../i18n.ts';
 import { articleLines, describeArticles } from './search.ts';
-import { langOf, markLines } from './start.ts';
 
 export const LATEST_COUNT = 10;
-
-const TEXT = {
-  ar: { header: '🆕 آخر الأخبار:', none: 'لم يُنشر أي خبر بعد.', untitled: 'بلا عنوان' },
-  en: {
-    header: '🆕 The latest articles:',
-    none: 'Nothing has been posted yet.',
-    untitled: 'Untitled',
-  },
-} as const;
 
 /** The `count` most recently posted articles, newest first, from the posts timeline. */
 export async function latestArticles(
@@ -32,8 +23,8 @@ export function createLatestFeature(
 ): Composer<BotContext> {
   const c = new Composer<BotContext>();
   c.command('latest', async (ctx) => {
-    const lang = langOf(ctx);
-    const t = TEXT[lang];
+    const lang = ctx.lang;
+    const t = ctx.t.latest;
     const rows = await describeArticles(s, await latestArticles(s, LATEST_COUNT));
     if (rows.length === 0) {
       await ctx.reply(markLines(lang, [escapeHtml(t.none)]), { parse_mode: 'HTML' });

@@ -12,8 +12,9 @@ import { escapeHtml, safeHref } from '../../telegram/html.ts';
 import { postLink } from '../../telegram/links.ts';
 import { isEmptyQuery, parseQuery } from '../../text/query.ts';
 import { stripUnsafeChars, UNSAFE_CHAR_RE } from '../../text/sanitize.ts';
+import { callbackData } from '../callback-data.ts';
 import type { BotContext } from '../context.ts';
-import { type Lang, langOf, markLines } from './start.ts';
+import { type Lang, markLines, textsFor } from '../i18n.ts';
 
 // Search in the private chat: /search <words> or any plain text, five results a page, with
 // Next/Previous buttons that edit the same message. The query stays in Redis under a short
@@ -177,59 +178,19 @@ export function articleLines(
   return [`<b>${n}.</b> ${headline}`, `🗓 ${escapeHtml(formatDate(row.sentAt, lang, timeZone))}`];
 }
 
-const TEXT = {
-  ar: {
-    header: (q: string, from: number, to: number, total?: number) =>
-      `🔎 نتائج البحث عن «${q}»: ${from}–${to}${total === undefined ? '' : ` من ${total}`}`,
-    anyWord: '⚠️ لا يوجد خبر يحوي كل الكلمات؛ هذه أخبار تحوي بعضها.',
-    none: (q: string) => `لا توجد نتائج للبحث عن «${q}».`,
-    shorter: 'جرّب بحثاً أقصر: كلمة أو كلمتين، أو صيغة أخرى للكلمة.',
-    unquoted: (q: string) => `جرّب البحث دون علامتي التنصيص: ${q}`,
-    noMore: 'لا مزيد من النتائج.',
-    next: 'التالي ◀',
-    prev: '▶ السابق',
-    untitled: 'بلا عنوان',
-    usage: 'اكتب كلمات البحث بعد الأمر، مثلاً: /search وزير الدفاع',
-    empty: 'لم أجد كلمات أبحث عنها. اكتب كلمة أو أكثر، مثلاً: وزير الدفاع',
-    long: `عذراً، نص البحث طويل جداً (الحد ${MAX_QUERY_LENGTH} حرفاً). اكتب بضع كلمات فقط.`,
-    control: 'عذراً، في النص رموز تحكّم غير مقبولة. اكتب كلمات البحث فقط.',
-    limited: (sec: number) => `⏳ بحثت كثيراً في وقت قصير. حاول مجدداً بعد ${sec} ثانية.`,
-    expired: 'انتهت صلاحية هذا البحث؛ أرسله من جديد.',
-    unknown: 'لا أعرف هذا الأمر. أرسل /help لترى الأوامر.',
-  },
-  en: {
-    header: (q: string, from: number, to: number, total?: number) =>
-      `🔎 Results for “${q}”: ${from}–${to}${total === undefined ? '' : ` of ${total}`}`,
-    anyWord: '⚠️ No article has all the words; these have some of them.',
-    none: (q: string) => `No results for “${q}”.`,
-    shorter: 'Try a shorter search: one or two words, or another form of the word.',
-    unquoted: (q: string) => `Try it without the quotes: ${q}`,
-    noMore: 'No more results.',
-    next: 'Next ▶',
-    prev: '◀ Previous',
-    untitled: 'Untitled',
-    usage: 'Type your words after the command, e.g. /search وزير الدفاع',
-    empty: 'I found no words to search for. Type one or more words, e.g. وزير الدفاع',
-    long: `Sorry, that search is too long (at most ${MAX_QUERY_LENGTH} characters). Type a few words.`,
-    control: 'Sorry, the text holds control characters I cannot accept. Type only your words.',
-    limited: (sec: number) => `⏳ Too many searches in a short time. Try again in ${sec} s.`,
-    expired: 'This search has expired; send it again.',
-    unknown: 'I do not know that command. Send /help to see the commands.',
-  },
-} as const;
-
 export function searchText(lang: Lang) {
-  return TEXT[lang];
+  return textsFor(lang).search;
 }
 
 /** The reply to a refused query, HTML. */
 export function refusalText(lang: Lang, reason: 'empty' | 'long' | 'control'): string {
-  return markLines(lang, [escapeHtml(TEXT[lang][reason])]);
+  const t = textsFor(lang).search;
+  return markLines(lang, [escapeHtml(reason === 'long' ? t.long(MAX_QUERY_LENGTH) : t[reason])]);
 }
 
 export function limitedText(lang: Lang, retryAfterMs: number): string {
   return markLines(lang, [
-    escapeHtml(TEXT[lang].limited(Math.max(1, Math.ceil(retryAfterMs / 1000)))),
+    escapeHtml(textsFor(lang).search.limited(Math.max(1, Math.ceil(retryAfterMs / 1000)))),
   ]);
 }
 
@@ -250,7 +211,7 @@ export async function renderSearchPage(
   lang: Lang,
   token: string,
 ): Promise<SearchPage> {
-  const t = TEXT[lang];
+  const t = textsFor(lang).search;
   const q = escapeHtml(isolate(cutText(query, 60)));
   const offset = page * PAGE_SIZE;
   // One extra hit says whether there is a next page, even when `total` is only an upper bound.
@@ -289,7 +250,9 @@ export async function renderSearchPage(
   if (page > 0) buttons.push([t.prev, page - 1]);
   if (hasNext) buttons.push([t.next, page + 1]);
   if (lang === 'ar') buttons.reverse();
-  for (const [label, target] of buttons) keyboard.text(label, `s:${token}:${target}`);
+  for (const [label, target] of buttons) {
+    keyboard.text(label, callbackData.encode({ kind: 'searchPage', token, page: target }));
+  }
   return { html: markLines(lang, lines), ...(buttons.length > 0 ? { keyboard } : {}) };
 }
 
@@ -310,7 +273,7 @@ export function createSearchFeature(
   const c = new Composer<BotContext>();
 
   async function runSearch(ctx: BotContext, raw: string): Promise<void> {
-    const lang = langOf(ctx);
+    const lang = ctx.lang;
     const userId = ctx.from?.id;
     if (userId === undefined) return;
     const taken = await limit('search', userId);
@@ -338,7 +301,7 @@ export function createSearchFeature(
   c.command('search', async (ctx) => {
     const words = typeof ctx.match === 'string' ? ctx.match.trim() : '';
     if (words === '') {
-      await ctx.reply(markLines(langOf(ctx), [escapeHtml(TEXT[langOf(ctx)].usage)]), {
+      await ctx.reply(markLines(ctx.lang, [escapeHtml(ctx.t.search.usage)]), {
         parse_mode: 'HTML',
       });
       return;
@@ -346,43 +309,44 @@ export function createSearchFeature(
     await runSearch(ctx, words);
   });
 
-  c.callbackQuery(/^s:([A-Za-z0-9_-]{12}):(\d{1,4})$/, async (ctx) => {
-    const lang = langOf(ctx);
-    const [, token = '', pageText = '0'] = ctx.match;
-    const page = Number(pageText);
-    const taken = await limit('page', ctx.from.id);
-    if (!taken.ok) {
-      const sec = Math.max(1, Math.ceil(taken.retryAfterMs / 1000));
-      await ctx.answerCallbackQuery({ text: TEXT[lang].limited(sec) });
-      return;
-    }
-    const json = await s.redis.get(s.keys.searchQuery(token));
-    let stored: StoredQuery | undefined;
-    try {
-      stored = json === null ? undefined : (JSON.parse(json) as StoredQuery);
-    } catch {
-      stored = undefined;
-    }
-    if (!stored || typeof stored.q !== 'string' || page * PAGE_SIZE > MAX_OFFSET) {
-      await ctx.answerCallbackQuery({ text: TEXT[lang].expired, show_alert: true });
-      return;
-    }
-    await s.redis.expire(s.keys.searchQuery(token), QUERY_TTL_SECONDS);
-    const rendered = await renderSearchPage(s, stored.q, page, lang, token);
-    try {
-      await ctx.editMessageText(rendered.html, {
-        parse_mode: 'HTML',
-        link_preview_options: { is_disabled: true },
-        ...(rendered.keyboard ? { reply_markup: rendered.keyboard } : {}),
-      });
-    } catch (err) {
-      // A double press asks for the page already shown: nothing to change.
-      if (!(err instanceof GrammyError && /message is not modified/i.test(err.description))) {
-        throw err;
+  c.use(
+    callbackData.on('searchPage', async (ctx) => {
+      const lang = ctx.lang;
+      const { token, page } = ctx.callbackData;
+      const taken = await limit('page', ctx.from.id);
+      if (!taken.ok) {
+        const sec = Math.max(1, Math.ceil(taken.retryAfterMs / 1000));
+        await ctx.answerCallbackQuery({ text: ctx.t.search.limited(sec) });
+        return;
       }
-    }
-    await ctx.answerCallbackQuery();
-  });
+      const json = await s.redis.get(s.keys.searchQuery(token));
+      let stored: StoredQuery | undefined;
+      try {
+        stored = json === null ? undefined : (JSON.parse(json) as StoredQuery);
+      } catch {
+        stored = undefined;
+      }
+      if (!stored || typeof stored.q !== 'string' || page * PAGE_SIZE > MAX_OFFSET) {
+        await ctx.answerCallbackQuery({ text: ctx.t.search.expired, show_alert: true });
+        return;
+      }
+      await s.redis.expire(s.keys.searchQuery(token), QUERY_TTL_SECONDS);
+      const rendered = await renderSearchPage(s, stored.q, page, lang, token);
+      try {
+        await ctx.editMessageText(rendered.html, {
+          parse_mode: 'HTML',
+          link_preview_options: { is_disabled: true },
+          ...(rendered.keyboard ? { reply_markup: rendered.keyboard } : {}),
+        });
+      } catch (err) {
+        // A double press asks for the page already shown: nothing to change.
+        if (!(err instanceof GrammyError && /message is not modified/i.test(err.description))) {
+          throw err;
+        }
+      }
+      await ctx.answerCallbackQuery();
+    }),
+  );
 
   // The catch-all: plain text in the private chat is a search; an unknown command gets a hint.
   c.chatType('private').on('message:text', async (ctx) => {
@@ -390,8 +354,9 @@ export function createSearchFeature(
     // A message sent through inline mode, or a forward, is not something the user typed to us.
     if (msg.via_bot || msg.forward_origin) return;
     if (msg.text.startsWith('/')) {
-      const lang = langOf(ctx);
-      await ctx.reply(markLines(lang, [escapeHtml(TEXT[lang].unknown)]), { parse_mode: 'HTML' });
+      await ctx.reply(markLines(ctx.lang, [escapeHtml(ctx.t.search.unknown)]), {
+        parse_mode: 'HTML',
+      });
       return;
     }
     await runSearch(ctx, msg.text);

@@ -8,124 +8,17 @@ import type { Source, SourceHealth } from '../../store/sources.ts';
 import { stripUnsafeChars } from '../../text/sanitize.ts';
 import type { BotContext } from '../context.ts';
 import { createEditorCheck, type EditorCheck, editorsOnly } from '../editors.ts';
+import { textsFor } from '../i18n.ts';
+import type { SourcesTexts } from '../locales/texts.ts';
 
 // Editors manage the feeds and sites the channel follows: /sources, /addsource <url>,
 // /removesource <id>, /pausesource <id>, /resumesource <id>. Replies are plain text (no
 // parse_mode), so names, URLs and errors from outside need no escaping, only stripping.
 
-type Lang = 'ar' | 'en';
+/** The texts of this feature by language (also read by tests). */
+export const sourcesTexts = { ar: textsFor('ar').sources, en: textsFor('en').sources };
 
-export const sourcesTexts = {
-  ar: {
-    none: 'لا توجد مصادر بعد. أضف واحداً: /addsource <رابط الموقع أو الخلاصة>',
-    header: (n: number) => `المصادر (${n}):`,
-    feed: 'خلاصة',
-    page: 'صفحة',
-    auto: 'نشر تلقائي',
-    review: 'مراجعة',
-    fullText: 'نص كامل',
-    every: (d: string) => `كل ${d}`,
-    active: '✅ يعمل',
-    paused: (why: string) => `⏸ متوقف${why ? `: ${why}` : ''}`,
-    lastSuccess: (at: string) => `آخر نجاح: ${at}`,
-    lastError: (at: string, error: string) => `آخر خطأ (${at}): ${error}`,
-    failures: (n: number) => `محاولات فاشلة متتالية: ${n}`,
-    items: (n: number) => `الأخبار: ${n}`,
-    never: 'لا فحص ناجحاً بعد',
-    chats: (list: string) => `إلى: ${list}`,
-    addUsage:
-      'الاستعمال: /addsource <رابط> [every=15m] [review] [full] [id=اسم] [chat=@قناة] [name=اسم الناشر]\nمثال: /addsource https://www.example.com every=10m full',
-    idUsage: (cmd: string) => `الاستعمال: /${cmd} <المعرّف>. المعرّفات في /sources.`,
-    checking: 'أفحص الرابط…',
-    addedFeed: (s: Source, items: number | undefined, d: string) =>
-      `✅ أُضيف المصدر «${s.publisher}» (${s.id}): خلاصة${items === undefined ? '' : ` فيها ${items} خبراً`}، تُفحص ${d}.\nللإيقاف: /pausesource ${s.id}`,
-    addedPage: (s: Source, d: string) =>
-      `✅ أُضيف المصدر «${s.publisher}» (${s.id}). لم أجد خلاصة في الصفحة، فسأتابع روابط الأخبار فيها ${d}.\nللإيقاف: /pausesource ${s.id}`,
-    exists: (id: string) => `هذا الرابط مضاف من قبل: ${id}`,
-    idTaken: (id: string) => `المعرّف ${id} مستعمل. اختر غيره بـ id=...`,
-    badOption: (o: string) => `خيار غير معروف: ${o}`,
-    badInterval: 'مدة غير صحيحة. أمثلة: every=90s أو every=15m أو every=2h.',
-    notFound: (id: string) => `لا يوجد مصدر بالمعرّف ${id}. المعرّفات في /sources.`,
-    removed: (s: Source) => `🗑 حُذف المصدر «${s.publisher}» (${s.id}).`,
-    pausedOk: (s: Source) =>
-      `⏸ أوقفتُ المصدر «${s.publisher}» (${s.id}). للاستئناف: /resumesource ${s.id}`,
-    pausedBy: (name: string) => `أوقفه ${name}`,
-    resumed: (s: Source) => `▶️ استُؤنف المصدر «${s.publisher}» (${s.id}).`,
-    alreadyPaused: (id: string) => `المصدر ${id} متوقف من قبل.`,
-    notPaused: (id: string) => `المصدر ${id} يعمل من قبل.`,
-    cannotAdd: (why: string) => `تعذّر إضافة المصدر: ${why}`,
-    fetchError: {
-      'blocked-address': 'لا يُسمح بجلب هذا العنوان (شبكة خاصة أو محلية)',
-      'bad-url': 'الرابط غير صالح',
-      'too-large': 'الرد أكبر من الحد المسموح',
-      timeout: 'انتهت مهلة الجلب',
-      'too-many-redirects': 'الرابط يعيد التوجيه مرات كثيرة',
-      'http-status': 'ردّ الموقع بخطأ',
-      network: 'تعذّر الاتصال بالموقع',
-    },
-    notFeed: 'الرابط ليس خلاصة ولا صفحة ويب',
-    malformed: 'الخلاصة معطوبة ولا يمكن قراءتها',
-    unreadable: 'المحتوى غير مقروء',
-    unit: { s: 'ث', m: 'د', h: 'س', d: 'يوم' },
-  },
-  en: {
-    none: 'No sources yet. Add one: /addsource <site or feed URL>',
-    header: (n: number) => `Sources (${n}):`,
-    feed: 'feed',
-    page: 'page',
-    auto: 'auto',
-    review: 'review',
-    fullText: 'full text',
-    every: (d: string) => `every ${d}`,
-    active: '✅ active',
-    paused: (why: string) => `⏸ paused${why ? `: ${why}` : ''}`,
-    lastSuccess: (at: string) => `last success: ${at}`,
-    lastError: (at: string, error: string) => `last error (${at}): ${error}`,
-    failures: (n: number) => `consecutive failures: ${n}`,
-    items: (n: number) => `items: ${n}`,
-    never: 'no successful poll yet',
-    chats: (list: string) => `to: ${list}`,
-    addUsage:
-      'Usage: /addsource <url> [every=15m] [review] [full] [id=name] [chat=@channel] [name=publisher name]\nExample: /addsource https://www.example.com every=10m full',
-    idUsage: (cmd: string) => `Usage: /${cmd} <id>. The ids are in /sources.`,
-    checking: 'Checking the link…',
-    addedFeed: (s: Source, items: number | undefined, d: string) =>
-      `✅ Added source “${s.publisher}” (${s.id}): a feed${items === undefined ? '' : ` with ${items} items`}, polled ${d}.\nTo pause: /pausesource ${s.id}`,
-    addedPage: (s: Source, d: string) =>
-      `✅ Added source “${s.publisher}” (${s.id}). The page has no feed, so I will follow its article links ${d}.\nTo pause: /pausesource ${s.id}`,
-    exists: (id: string) => `This URL is already a source: ${id}`,
-    idTaken: (id: string) => `The id ${id} is taken. Choose another with id=...`,
-    badOption: (o: string) => `Unknown option: ${o}`,
-    badInterval: 'Invalid interval. Examples: every=90s, every=15m, every=2h.',
-    notFound: (id: string) => `No source with id ${id}. The ids are in /sources.`,
-    removed: (s: Source) => `🗑 Removed source “${s.publisher}” (${s.id}).`,
-    pausedOk: (s: Source) =>
-      `⏸ Paused “${s.publisher}” (${s.id}). To resume: /resumesource ${s.id}`,
-    pausedBy: (name: string) => `paused by ${name}`,
-    resumed: (s: Source) => `▶️ Resumed “${s.publisher}” (${s.id}).`,
-    alreadyPaused: (id: string) => `Source ${id} is already paused.`,
-    notPaused: (id: string) => `Source ${id} is not paused.`,
-    cannotAdd: (why: string) => `Could not add the source: ${why}`,
-    fetchError: {
-      'blocked-address': 'fetching this address is not allowed (private or local network)',
-      'bad-url': 'the URL is not valid',
-      'too-large': 'the response is larger than allowed',
-      timeout: 'the fetch timed out',
-      'too-many-redirects': 'the URL redirects too many times',
-      'http-status': 'the site answered with an error',
-      network: 'could not connect to the site',
-    },
-    notFeed: 'the URL is neither a feed nor a web page',
-    malformed: 'the feed is malformed and cannot be read',
-    unreadable: 'the content cannot be read',
-    unit: { s: 's', m: 'min', h: 'h', d: 'd' },
-  },
-} as const;
-
-type Texts = (typeof sourcesTexts)[Lang];
-
-const langOf = (code: string | undefined): Lang =>
-  typeof code === 'string' && code.toLowerCase().startsWith('en') ? 'en' : 'ar';
+type Texts = SourcesTexts;
 
 const MAX_MESSAGE = 4000;
 const MAX_LINE = 200;
@@ -278,10 +171,9 @@ export function createSourcesFeature(
   const only = editorsOnly(opts.isEditor ?? createEditorCheck(s));
   const policy = fetchPolicy(s.config);
   const c = new Composer<BotContext>();
-  const textsOf = (ctx: BotContext) => sourcesTexts[langOf(ctx.from?.language_code)];
 
   c.command('sources', only, async (ctx) => {
-    const t = textsOf(ctx);
+    const t = ctx.t.sources;
     const all = await s.sources.list();
     if (all.length === 0) {
       await ctx.reply(t.none);
@@ -296,7 +188,7 @@ export function createSourcesFeature(
   });
 
   c.command('addsource', only, async (ctx) => {
-    const t = textsOf(ctx);
+    const t = ctx.t.sources;
     const parsed = parseAddSource(ctx.match, t);
     if ('error' in parsed) {
       await ctx.reply(parsed.error);
@@ -345,7 +237,7 @@ export function createSourcesFeature(
   const byId =
     (cmd: string, act: (id: string, ctx: BotContext, t: Texts) => Promise<string>) =>
     async (ctx: BotContext & { match: string }) => {
-      const t = textsOf(ctx);
+      const t = ctx.t.sources;
       const id = ctx.match.trim().toLowerCase();
       if (id === '' || /\s/.test(id)) {
         await ctx.reply(t.idUsage(cmd));

@@ -1,0 +1,130 @@
+// What the bot says to people whose Telegram is set to English (see texts.ts for the shape).
+
+import { MAX_FOLLOWS_PER_USER } from '../../store/follows.ts';
+import type { Source } from '../../store/sources.ts';
+import type { Texts } from './texts.ts';
+
+export const en: Texts = {
+  start: {
+    hello: 'Welcome! I am a news bot',
+    channel: (c: string) => `I post news summaries in ${c}. Here you can:`,
+    lines: [
+      '🔎 Search the news: just type your words, or /search followed by them',
+      '🆕 /latest: the ten newest articles',
+      '🔔 /follow followed by words: an alert in this chat when a matching article is posted',
+      '📋 /following: your follows, and /unfollow to remove one',
+      '💡 Put a phrase in quotes to find it exactly: "وزير الدفاع"',
+    ],
+    inline: (bot: string) => `↗️ In any chat, type ${bot} and your words to share an article.`,
+    commands: [
+      { command: 'search', description: 'Search the news' },
+      { command: 'latest', description: 'The ten newest articles' },
+      { command: 'follow', description: 'Follow keywords and get alerts' },
+      { command: 'following', description: 'Your follows' },
+      { command: 'unfollow', description: 'Stop following keywords' },
+      { command: 'help', description: 'Help' },
+    ],
+  },
+  search: {
+    header: (q: string, from: number, to: number, total?: number) =>
+      `🔎 Results for “${q}”: ${from}–${to}${total === undefined ? '' : ` of ${total}`}`,
+    anyWord: '⚠️ No article has all the words; these have some of them.',
+    none: (q: string) => `No results for “${q}”.`,
+    shorter: 'Try a shorter search: one or two words, or another form of the word.',
+    unquoted: (q: string) => `Try it without the quotes: ${q}`,
+    noMore: 'No more results.',
+    next: 'Next ▶',
+    prev: '◀ Previous',
+    untitled: 'Untitled',
+    usage: 'Type your words after the command, e.g. /search وزير الدفاع',
+    empty: 'I found no words to search for. Type one or more words, e.g. وزير الدفاع',
+    long: (max: number) =>
+      `Sorry, that search is too long (at most ${max} characters). Type a few words.`,
+    control: 'Sorry, the text holds control characters I cannot accept. Type only your words.',
+    limited: (sec: number) => `⏳ Too many searches in a short time. Try again in ${sec} s.`,
+    expired: 'This search has expired; send it again.',
+    unknown: 'I do not know that command. Send /help to see the commands.',
+  },
+  follow: {
+    usage: 'Type the words after the command, e.g. /follow وزير الدفاع',
+    added: (q: string, n: number) =>
+      `🔔 Now following “${q}”. I will alert you here when a matching article is posted. (${n} of ${MAX_FOLLOWS_PER_USER})`,
+    exists: (q: string) => `You already follow “${q}”.`,
+    limit: `You have reached the limit (${MAX_FOLLOWS_PER_USER} follows). Remove one with /unfollow and try again.`,
+    common: 'Those words are too common to follow; choose more specific ones.',
+    none: 'You follow nothing yet. Follow words with /follow, e.g. /follow وزير الدفاع',
+    list: 'Your follows:',
+    pick: 'Choose the follow to remove:',
+    removed: (q: string) => `Stopped following “${q}”.`,
+    notFollowing: (q: string) => `You do not follow “${q}”.`,
+    gone: 'That follow no longer exists.',
+    privateOnly: 'Follows work only in the private chat with the bot.',
+    unfollowHint: 'To remove one: /unfollow',
+  },
+  inline: {
+    limited: (sec: number) => `Too many searches; try again in ${sec} s`,
+    refused: 'Type a few short words',
+    none: 'No results; try fewer words',
+  },
+  latest: {
+    header: '🆕 The latest articles:',
+    none: 'Nothing has been posted yet.',
+    untitled: 'Untitled',
+  },
+  sources: {
+    none: 'No sources yet. Add one: /addsource <site or feed URL>',
+    header: (n: number) => `Sources (${n}):`,
+    feed: 'feed',
+    page: 'page',
+    auto: 'auto',
+    review: 'review',
+    fullText: 'full text',
+    every: (d: string) => `every ${d}`,
+    active: '✅ active',
+    paused: (why: string) => `⏸ paused${why ? `: ${why}` : ''}`,
+    lastSuccess: (at: string) => `last success: ${at}`,
+    lastError: (at: string, error: string) => `last error (${at}): ${error}`,
+    failures: (n: number) => `consecutive failures: ${n}`,
+    items: (n: number) => `items: ${n}`,
+    never: 'no successful poll yet',
+    chats: (list: string) => `to: ${list}`,
+    addUsage:
+      'Usage: /addsource <url> [every=15m] [review] [full] [id=name] [chat=@channel] [name=publisher name]\nExample: /addsource https://www.example.com every=10m full',
+    idUsage: (cmd: string) => `Usage: /${cmd} <id>. The ids are in /sources.`,
+    checking: 'Checking the link…',
+    addedFeed: (s: Source, items: number | undefined, d: string) =>
+      `✅ Added source “${s.publisher}” (${s.id}): a feed${items === undefined ? '' : ` with ${items} items`}, polled ${d}.\nTo pause: /pausesource ${s.id}`,
+    addedPage: (s: Source, d: string) =>
+      `✅ Added source “${s.publisher}” (${s.id}). The page has no feed, so I will follow its article links ${d}.\nTo pause: /pausesource ${s.id}`,
+    exists: (id: string) => `This URL is already a source: ${id}`,
+    idTaken: (id: string) => `The id ${id} is taken. Choose another with id=...`,
+    badOption: (o: string) => `Unknown option: ${o}`,
+    badInterval: 'Invalid interval. Examples: every=90s, every=15m, every=2h.',
+    notFound: (id: string) => `No source with id ${id}. The ids are in /sources.`,
+    removed: (s: Source) => `🗑 Removed source “${s.publisher}” (${s.id}).`,
+    pausedOk: (s: Source) =>
+      `⏸ Paused “${s.publisher}” (${s.id}). To resume: /resumesource ${s.id}`,
+    pausedBy: (name: string) => `paused by ${name}`,
+    resumed: (s: Source) => `▶️ Resumed “${s.publisher}” (${s.id}).`,
+    alreadyPaused: (id: string) => `Source ${id} is already paused.`,
+    notPaused: (id: string) => `Source ${id} is not paused.`,
+    cannotAdd: (why: string) => `Could not add the source: ${why}`,
+    fetchError: {
+      'blocked-address': 'fetching this address is not allowed (private or local network)',
+      'bad-url': 'the URL is not valid',
+      'too-large': 'the response is larger than allowed',
+      timeout: 'the fetch timed out',
+      'too-many-redirects': 'the URL redirects too many times',
+      'http-status': 'the site answered with an error',
+      network: 'could not connect to the site',
+    },
+    notFeed: 'the URL is neither a feed nor a web page',
+    malformed: 'the feed is malformed and cannot be read',
+    unreadable: 'the content cannot be read',
+    unit: { s: 's', m: 'min', h: 'h', d: 'd' },
+  },
+  access: {
+    editorsOnly: 'Sorry, this command is for editors only.',
+    editorsOnlyButton: 'This command is for editors only.',
+  },
+};
