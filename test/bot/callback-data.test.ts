@@ -13,7 +13,7 @@ import {
 } from '../../src/bot/callback-data.ts';
 import type { BotContext } from '../../src/bot/context.ts';
 import { createI18n } from '../../src/bot/i18n.ts';
-import { type BotApiFake, startBotApiFake } from '../support/bot-api-fake.ts';
+import { type BotApiFake, startBotApiFake } from '../../src/demo/bot-api-fake.ts';
 
 const TOKEN_RE = /[A-Za-z0-9_-]{12}/;
 const token = fc.stringMatching(/^[A-Za-z0-9_-]{12}$/);

@@ -4,8 +4,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BotContext } from '../../src/bot/context.ts';
 import { editorsOnly } from '../../src/bot/editors.ts';
 import { createI18n, LRM, langOf, markLines, textsFor } from '../../src/bot/i18n.ts';
+import { type BotApiFake, startBotApiFake } from '../../src/demo/bot-api-fake.ts';
 import { RLM } from '../../src/telegram/bidi.ts';
-import { type BotApiFake, startBotApiFake } from '../support/bot-api-fake.ts';
 
 describe('langOf', () => {
   it('is English for en, en-GB, EN-us; Arabic for everything else', () => {
