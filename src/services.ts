@@ -1,8 +1,11 @@
 import { Api } from 'grammy';
 import type { Redis } from 'ioredis';
+import { createEditorViews } from './bot/features/editor-views.ts';
 import type { Config } from './config.ts';
+import { createEditorial, type Editorial } from './editorial/service.ts';
 import { type AlertQueue, createAlertQueue } from './jobs/alerts.ts';
 import { createQueues, type Queues } from './jobs/queues.ts';
+import { createMessenger, createSender } from './jobs/send.ts';
 import { createSources, type Sources } from './jobs/sources.ts';
 import type { Logger } from './logger.ts';
 import { createRedis } from './redis.ts';
@@ -41,6 +44,8 @@ export interface Services {
   alerts: AlertQueue;
   /** Feeds and pages polled on schedules (jobs/sources.ts): records, health, "sources" queue. */
   sources: Sources;
+  /** The editors' service (editorial/service.ts), shared by the bot and the workers. */
+  editorial: Editorial;
   close(): Promise<void>;
 }
 
@@ -84,7 +89,7 @@ export function createServices(config: Config & { BOT_TOKEN: string }, logger: L
     }
   };
 
-  return {
+  const base = {
     config,
     logger,
     redis,
@@ -116,4 +121,11 @@ export function createServices(config: Config & { BOT_TOKEN: string }, logger: L
       await redis.quit().catch(() => redis.disconnect());
     },
   };
+  const editorial = createEditorial({
+    ...base,
+    sender: createSender(base),
+    messenger: createMessenger(base),
+    views: createEditorViews(config.TIME_ZONE),
+  });
+  return { ...base, editorial };
 }
