@@ -127,16 +127,21 @@ export function createPublishConversation(deps: PublishDeps) {
     /**
      * The next update of this editor in their private chat. Other chats, other features'
      * buttons and other commands go on to the rest of the bot; /cancel and the timeout end here.
+     *
+     * The timeout is ours, not the plugin's maxMillisecondsToWait: that halts with `next` (a late
+     * headline would go on to search) and its onHalt sees neither the update nor this draft, so
+     * it could not answer "expired" nor drop the draft and the preview's buttons. The loops below
+     * ask again rather than skip through `otherwise`: a skipped update leaves the replay log, so
+     * a stale press or a stray text would no longer count as activity against the timeout.
      */
     const next = async (): Promise<Context> => {
-      const u = await conversation.wait();
-      if (u.chat?.id !== chatId || u.from?.id !== from.id) {
-        return await conversation.skip({ next: true });
-      }
-      const data = u.callbackQuery?.data;
-      if (u.callbackQuery && !data?.startsWith('pv:')) {
-        return await conversation.skip({ next: true });
-      }
+      const u = await conversation
+        .wait()
+        .and((x) => x.chat?.id === chatId, { next: true })
+        .andFrom(from.id, { next: true })
+        .and((x) => !x.callbackQuery || x.callbackQuery.data?.startsWith('pv:') === true, {
+          next: true,
+        });
       const command = commandOf(u);
       const now = await conversation.now();
       if (now - lastSeen > deps.timeoutMs) {
