@@ -1,4 +1,5 @@
 import { publishStored } from '../jobs/enqueue.ts';
+import { isTelegramError } from '../jobs/telegram-errors.ts';
 import type { StoredArticle } from '../store/articles.ts';
 import type { ReviewDecision, ReviewMessageRef } from '../store/reviews.ts';
 import { type EditorialParts, errorMessage } from './parts.ts';
@@ -40,6 +41,8 @@ export function createReview(p: EditorialParts) {
       try {
         sent.push(await p.sender.sendPreview(chat, article, { buttons, paced: true }));
       } catch (err) {
+        // Our own failures (Redis, taking a slot) fail the job; Telegram's are per editor.
+        if (!isTelegramError(err)) throw err;
         // One editor who never opened the bot must not keep the others from the draft.
         if (sent.length === 0 && chat === targets[targets.length - 1]) throw err;
         logger.warn({ err: errorMessage(err), chat }, 'could not send a review preview');

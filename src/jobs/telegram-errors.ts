@@ -40,3 +40,8 @@ export function classifySendError(err: unknown): SendFailure {
 export function isForbidden(err: unknown): boolean {
   return err instanceof GrammyError && err.error_code === 403;
 }
+
+/** An error of the Bot API call itself (Telegram's answer, or no answer), not of our own parts. */
+export function isTelegramError(err: unknown): boolean {
+  return err instanceof GrammyError || err instanceof HttpError;
+}
