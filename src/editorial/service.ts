@@ -8,13 +8,13 @@ import type { EditorialDeps, EditorialParts } from './parts.ts';
 import { createPosted } from './posted.ts';
 import { createReview } from './review.ts';
 
-export type { EditorialDeps } from './parts.ts';
-
 // The editors' service: drafts, exact previews, publishing ahead of the backlog, review
 // decisions, edits and deletions of channel posts, and the audit log. Built once per process
 // (services.ts) and shared by the bot's editor features and the workers' hooks. No grammY here:
 // Telegram is reached through the sender and the messenger (jobs/send.ts), and every call
 // returns an outcome union for the caller to render.
+
+export type { EditorialDeps } from './parts.ts';
 
 export function createEditorial(deps: EditorialDeps) {
   const { redis, keys } = deps;
