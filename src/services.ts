@@ -1,7 +1,10 @@
 import { Api } from 'grammy';
+import { createEditorViews } from './bot/features/editor-views.ts';
 import type { TelegramConfig } from './config.ts';
+import { createEditorial, type Editorial } from './editorial/service.ts';
 import { type AlertQueue, createAlertQueue } from './jobs/alerts.ts';
 import { createQueues, type Queues } from './jobs/queues.ts';
+import { createMessenger, createSender } from './jobs/send.ts';
 import { createSources, type Sources } from './jobs/sources.ts';
 import type { Logger } from './logger.ts';
 import { createStores, type Stores } from './stores.ts';
@@ -24,6 +27,8 @@ export interface Services extends Stores {
   alerts: AlertQueue;
   /** Feeds and pages polled on schedules (jobs/sources.ts): records, health, "sources" queue. */
   sources: Sources;
+  /** The editors' service (editorial/service.ts), shared by the bot and the workers. */
+  editorial: Editorial;
   close(): Promise<void>;
 }
 
@@ -69,7 +74,7 @@ export function createServices(config: TelegramConfig, logger: Logger): Services
     }
   };
 
-  return {
+  const base = {
     ...stores,
     config,
     logger,
@@ -86,4 +91,11 @@ export function createServices(config: TelegramConfig, logger: Logger): Services
       await stores.close();
     },
   };
+  const editorial = createEditorial({
+    ...base,
+    sender: createSender(base),
+    messenger: createMessenger(base),
+    views: createEditorViews(config.TIME_ZONE),
+  });
+  return { ...base, editorial };
 }

@@ -1,8 +1,22 @@
 import { Composer } from 'grammy';
+import type { User } from 'grammy/types';
+import type { Editor } from '../editorial/types.ts';
 import type { Services } from '../services.ts';
+import { stripUnsafeChars } from '../text/sanitize.ts';
 import type { BotContext } from './context.ts';
 
 const CACHE_SECONDS = 300;
+
+/** An editor as Telegram describes the user; the name is made safe to show. */
+export function editorFrom(from: Pick<User, 'id' | 'first_name'> & Partial<User>): Editor {
+  const full = [from.first_name, from.last_name].filter((x) => typeof x === 'string').join(' ');
+  const name = stripUnsafeChars(full).replace(/\s+/g, ' ').trim().slice(0, 64);
+  return {
+    id: from.id,
+    name: name || (from.username ? `@${from.username}` : String(from.id)),
+    lang: from.language_code?.toLowerCase().startsWith('en') ? 'en' : 'ar',
+  };
+}
 
 /**
  * Who may run the channel: a user listed in EDITOR_IDS, or an administrator of a configured

@@ -1,12 +1,11 @@
 import { DelayedError, type Job, UnrecoverableError } from 'bullmq';
 import type { Api } from 'grammy';
-import type { Message } from 'grammy/types';
 import type { Logger } from '../logger.ts';
 import type { ArticleStore, StoredArticle } from '../store/articles.ts';
 import type { Post, PostStore } from '../store/posts.ts';
 import type { RateGate } from '../store/rate-gate.ts';
-import { formatPost } from '../telegram/format.ts';
 import { type PostJob, postJobId, type Queues } from './queues.ts';
+import { sendPostOnce } from './send.ts';
 import { classifySendError } from './telegram-errors.ts';
 
 export interface PublishDeps {
@@ -20,26 +19,6 @@ export interface PublishDeps {
   notifyEditors: (text: string) => Promise<void>;
   /** Runs after a post exists (search index, alerts); must be safe to run twice. */
   afterPost?: (post: Post, article: StoredArticle) => Promise<void>;
-}
-
-async function send(api: Api, chat: string, article: StoredArticle, data: PostJob) {
-  const photo = article.imageUrl && !data.noPhoto ? article.imageUrl : undefined;
-  const formatted = formatPost(article, { caption: photo !== undefined });
-  const kind: Post['kind'] = data.plain ? 'plain' : photo ? 'photo' : 'text';
-  const html = data.plain ? {} : ({ parse_mode: 'HTML' } as const);
-  const body = data.plain ? formatted.plain : formatted.html;
-  let message: Message;
-  if (photo) {
-    message = await api.sendPhoto(chat, photo, { caption: body, ...html });
-  } else {
-    message = await api.sendMessage(chat, body, {
-      ...html,
-      link_preview_options: article.url
-        ? { url: article.url, prefer_small_media: true }
-        : { is_disabled: true },
-    });
-  }
-  return { message, kind };
 }
 
 /** Retry delay after the n-th transient failure (5xx, network): 200 ms doubling, at most a minute. */
@@ -104,9 +83,9 @@ export function createPostProcessor(deps: PublishDeps) {
     if (await posts.markInflight(articleId, chat)) {
       log.warn('re-sending after an interrupted attempt: this post may appear twice');
     }
-    let sent: Awaited<ReturnType<typeof send>>;
+    let sent: Awaited<ReturnType<typeof sendPostOnce>>;
     try {
-      sent = await send(api, chat, article, job.data);
+      sent = await sendPostOnce(api, chat, article, job.data);
     } catch (err) {
       const failure = classifySendError(err);
       if (failure.kind !== 'transient' || failure.answered)

@@ -35,3 +35,13 @@ export function classifySendError(err: unknown): SendFailure {
     answered: false,
   };
 }
+
+/** Telegram refused with 403: the user never opened the bot, blocked it, or we were removed. */
+export function isForbidden(err: unknown): boolean {
+  return err instanceof GrammyError && err.error_code === 403;
+}
+
+/** An error of the Bot API call itself (Telegram's answer, or no answer), not of our own parts. */
+export function isTelegramError(err: unknown): boolean {
+  return err instanceof GrammyError || err instanceof HttpError;
+}

@@ -6,6 +6,8 @@ import { Transform, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import zlib from 'node:zlib';
 import ipaddr from 'ipaddr.js';
+import { MAX_INPUT_BYTES } from '../article/input.ts';
+import type { Config } from '../config.ts';
 
 // Fetches pages and feeds from the open web. Every URL, redirect and response is hostile until
 // checked: the SSRF guard runs on the address actually connected to, on every hop.
@@ -30,6 +32,28 @@ export const FETCH_DEFAULTS = {
   maxBytes: 5 * 1024 * 1024,
   maxRedirects: 5,
 } as const;
+
+/** Accept header for an article page. */
+export const PAGE_ACCEPT = 'text/html, application/xhtml+xml;q=0.9, */*;q=0.5';
+
+/** The fetch policy for feeds and pages, from the configuration; `accept` when given. */
+export function fetchPolicy(
+  config: Pick<
+    Config,
+    'USER_AGENT' | 'FETCH_TIMEOUT_MS' | 'FETCH_ALLOW_PRIVATE' | 'FETCH_ALLOW_HOSTS'
+  >,
+  accept?: string,
+): FetchPolicy {
+  return {
+    userAgent: config.USER_AGENT,
+    timeoutMs: config.FETCH_TIMEOUT_MS,
+    maxBytes: Math.min(FETCH_DEFAULTS.maxBytes, MAX_INPUT_BYTES),
+    maxRedirects: FETCH_DEFAULTS.maxRedirects,
+    ...(accept !== undefined ? { accept } : {}),
+    allowPrivate: config.FETCH_ALLOW_PRIVATE,
+    allowHosts: config.FETCH_ALLOW_HOSTS,
+  };
+}
 
 export interface FetchResult {
   /** Final URL after redirects. */

@@ -1,10 +1,9 @@
 import { decodeBytes } from '../article/decode.ts';
 import { ArticleError } from '../article/errors.ts';
 import { extractArticle } from '../article/extract.ts';
-import { MAX_INPUT_BYTES, rawFromInput } from '../article/input.ts';
+import { rawFromInput } from '../article/input.ts';
 import { buildArticle } from '../article/pipeline.ts';
 import type { FeedItem, RawArticle } from '../article/types.ts';
-import type { Config } from '../config.ts';
 import type { Logger } from '../logger.ts';
 import type { Source, SourceStore } from '../store/sources.ts';
 import {
@@ -18,7 +17,7 @@ import {
   rawFromFeedItem,
   safeHttpUrl,
 } from './feed.ts';
-import { FETCH_DEFAULTS, FetchError, type FetchPolicy, safeFetch } from './http.ts';
+import { FetchError, type FetchPolicy, PAGE_ACCEPT, safeFetch } from './http.ts';
 
 // The poll of one source: conditional GET → decode → parse → skip what was seen → enqueue the
 // rest → record health. A source's own failures (network, HTTP, a broken feed) are recorded
@@ -32,24 +31,8 @@ const MAX_BACKOFF_MS = 6 * 3_600_000;
 
 const FEED_ACCEPT =
   'application/rss+xml, application/atom+xml, application/feed+json, application/rdf+xml;q=0.9, application/xml;q=0.9, text/xml;q=0.9, application/json;q=0.8, text/html;q=0.7, */*;q=0.5';
-const PAGE_ACCEPT = 'text/html, application/xhtml+xml;q=0.9, */*;q=0.5';
 
-/** The fetch policy for feeds and pages, from the configuration. */
-export function fetchPolicy(
-  config: Pick<
-    Config,
-    'USER_AGENT' | 'FETCH_TIMEOUT_MS' | 'FETCH_ALLOW_PRIVATE' | 'FETCH_ALLOW_HOSTS'
-  >,
-): FetchPolicy {
-  return {
-    userAgent: config.USER_AGENT,
-    timeoutMs: config.FETCH_TIMEOUT_MS,
-    maxBytes: Math.min(FETCH_DEFAULTS.maxBytes, MAX_INPUT_BYTES),
-    maxRedirects: FETCH_DEFAULTS.maxRedirects,
-    allowPrivate: config.FETCH_ALLOW_PRIVATE,
-    allowHosts: config.FETCH_ALLOW_HOSTS,
-  };
-}
+export { fetchPolicy } from './http.ts';
 
 /** True for the errors that are the source's fault (and count against its health). */
 export function isSourceError(err: unknown): err is FetchError | FeedError | ArticleError {

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rawFromInput } from '../../src/article/input.ts';
 import type { RawArticle } from '../../src/article/types.ts';
-import { createEditorDesk, editorFrom } from '../../src/bot/features/editor-desk.ts';
+import { editorFrom } from '../../src/bot/editors.ts';
 import { runCli } from '../../src/cli/main.ts';
 import { requireTelegram } from '../../src/config.ts';
 import type { FakeMessage, UserSpec } from '../../src/demo/bot-api-fake.ts';
@@ -125,7 +125,7 @@ describe('review mode', () => {
     const logger = createLogger({ level: 'silent' });
     const services = [0, 1].map(() => createServices(requireTelegram(e.t.config), logger));
     try {
-      const desks = services.map((s) => createEditorDesk(s));
+      const desks = services.map((s) => s.editorial);
       const where = { chat: review.chat_id, messageId: review.message_id };
       const before = channelPosts().length;
       const results = await Promise.all([

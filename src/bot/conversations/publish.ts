@@ -8,19 +8,13 @@ import {
 } from '@grammyjs/conversations';
 import { RedisAdapter } from '@grammyjs/storage-redis';
 import type { Context } from 'grammy';
-import type { InlineKeyboardMarkup } from 'grammy/types';
+import { cleanSummary, cleanTitle, MAX_SUMMARY, MAX_TITLE } from '../../editorial/draft-text.ts';
+import type { DraftResult } from '../../editorial/types.ts';
+import type { Buttons } from '../../jobs/send.ts';
 import type { Services } from '../../services.ts';
 import type { BotContext } from '../context.ts';
-import type { EditorCheck } from '../editors.ts';
-import {
-  cleanSummary,
-  cleanTitle,
-  type DraftResult,
-  type EditorDesk,
-  editorFrom,
-  MAX_SUMMARY,
-  MAX_TITLE,
-} from '../features/editor-desk.ts';
+import { type EditorCheck, editorFrom } from '../editors.ts';
+import type { EditorDesk } from '../features/editor-desk.ts';
 import { type EditorTexts, textsFor } from '../features/editor-texts.ts';
 import { parseScheduleTime } from '../features/editor-time.ts';
 
@@ -29,7 +23,7 @@ import { parseScheduleTime } from '../features/editor-time.ts';
 // draft (Approve after editing) and a posted article (/edit, saved in place).
 //
 // The builder replays from the top on every update: every effect other than ctx.api goes
-// through conversation.external (the desk), and returns small JSON (ids, outcomes).
+// through conversation.external (the editorial service), and returns small JSON (ids, outcomes).
 
 /** The outside context: what the editor features see. */
 export type EditorContext = ConversationFlavor<BotContext>;
@@ -53,17 +47,17 @@ export function previewKeyboard(
   token: string,
   round: number,
   t: EditorTexts,
-): InlineKeyboardMarkup {
+): Buttons {
   const b = (text: string, action: Action) => ({
     text,
     callback_data: `pv:${token}:${round}:${action}`,
   });
   const edits = [b(t.btnTitle, 'hl'), b(t.btnSummary, 'sm')];
   if (kind === 'post') {
-    return { inline_keyboard: [[b(t.btnSave, 'sv')], edits, [b(t.btnCancel, 'cx')]] };
+    return [[b(t.btnSave, 'sv')], edits, [b(t.btnCancel, 'cx')]];
   }
   const publish = b(kind === 'review' ? t.btnApprovePublish : t.btnPublish, 'pub');
-  return { inline_keyboard: [[publish, b(t.btnSchedule, 'sch')], edits, [b(t.btnCancel, 'cx')]] };
+  return [[publish, b(t.btnSchedule, 'sch')], edits, [b(t.btnCancel, 'cx')]];
 }
 
 function describeDraftError(r: Extract<DraftResult, { ok: false }>, t: EditorTexts): string {
@@ -133,16 +127,21 @@ export function createPublishConversation(deps: PublishDeps) {
     /**
      * The next update of this editor in their private chat. Other chats, other features'
      * buttons and other commands go on to the rest of the bot; /cancel and the timeout end here.
+     *
+     * The timeout is ours, not the plugin's maxMillisecondsToWait: that halts with `next` (a late
+     * headline would go on to search) and its onHalt sees neither the update nor this draft, so
+     * it could not answer "expired" nor drop the draft and the preview's buttons. The loops below
+     * ask again rather than skip through `otherwise`: a skipped update leaves the replay log, so
+     * a stale press or a stray text would no longer count as activity against the timeout.
      */
     const next = async (): Promise<Context> => {
-      const u = await conversation.wait();
-      if (u.chat?.id !== chatId || u.from?.id !== from.id) {
-        return await conversation.skip({ next: true });
-      }
-      const data = u.callbackQuery?.data;
-      if (u.callbackQuery && !data?.startsWith('pv:')) {
-        return await conversation.skip({ next: true });
-      }
+      const u = await conversation
+        .wait()
+        .and((x) => x.chat?.id === chatId, { next: true })
+        .andFrom(from.id, { next: true })
+        .and((x) => !x.callbackQuery || x.callbackQuery.data?.startsWith('pv:') === true, {
+          next: true,
+        });
       const command = commandOf(u);
       const now = await conversation.now();
       if (now - lastSeen > deps.timeoutMs) {
@@ -263,8 +262,10 @@ export function createPublishConversation(deps: PublishDeps) {
     const allowed: readonly Action[] =
       start.mode === 'post' ? ['sv', 'hl', 'sm', 'cx'] : ['pub', 'sch', 'hl', 'sm', 'cx'];
     for (let round = 0; ; round++) {
-      const markup = previewKeyboard(start.mode, token, round, t);
-      const shown = await conversation.external(() => desk.sendDraftPreview(draft, chatId, markup));
+      const buttons = previewKeyboard(start.mode, token, round, t);
+      const shown = await conversation.external(() =>
+        desk.sendDraftPreview(draft, chatId, buttons),
+      );
       if (!shown.ok) {
         await conversation.external(() => desk.dropDraft(draft));
         if (shown.reason === 'forbidden') await refuse(t.dmFirst);

@@ -1,7 +1,9 @@
 // What the bot says to editors. Arabic by default, English for Telegram clients set to English.
 // Every message is plain text (no parse_mode), so names and titles from outside need no escaping.
 
-export type Lang = 'ar' | 'en';
+import type { Lang } from '../../editorial/types.ts';
+
+export type { Lang };
 
 export function langOf(languageCode: string | undefined): Lang {
   return typeof languageCode === 'string' && languageCode.toLowerCase().startsWith('en')

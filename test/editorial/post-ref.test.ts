@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { cleanSummary, cleanTitle, MAX_TITLE } from '../../../src/bot/features/editor-desk.ts';
-import { parsePostRef } from '../../../src/bot/features/editor-refs.ts';
+import { cleanSummary, cleanTitle, MAX_TITLE } from '../../src/editorial/draft-text.ts';
+import { parsePostRef } from '../../src/editorial/post-ref.ts';
 
 describe('parsePostRef', () => {
   it('reads public and private channel links in their usual spellings', () => {
