@@ -357,11 +357,11 @@ async function withSources(
 ): Promise<number> {
   const config = loadConfig(io.env ?? process.env);
   return withRedis(io, async (redis, keys) => {
-    const sources = createSources({ redis, keys, config });
+    const queues = createQueues({ connection: redis, keys });
     try {
-      return await fn(sources, config);
+      return await fn(createSources({ redis, keys, config, queue: queues.sources }), config);
     } finally {
-      await sources.close();
+      await queues.close();
     }
   });
 }

@@ -1,7 +1,7 @@
 import { Api } from 'grammy';
 import type { Redis } from 'ioredis';
 import type { Config } from './config.ts';
-import { type AlertQueue, createAlertQueue } from './jobs/alerts.ts';
+import type { AlertQueue } from './jobs/alerts.ts';
 import { createQueues, type Queues } from './jobs/queues.ts';
 import { createSources, type Sources } from './jobs/sources.ts';
 import type { Logger } from './logger.ts';
@@ -55,17 +55,7 @@ export function createServices(config: Config & { BOT_TOKEN: string }, logger: L
     keys,
     onError: (err) => logger.warn({ err: err.message }, 'queue connection error'),
   });
-  const alerts = createAlertQueue({
-    connection: redis,
-    keys,
-    onError: (err) => logger.warn({ err: err.message }, 'queue connection error'),
-  });
-  const sources = createSources({
-    redis,
-    keys,
-    config,
-    onError: (err) => logger.warn({ err: err.message }, 'queue connection error'),
-  });
+  const sources = createSources({ redis, keys, config, queue: queues.sources });
 
   const editorsChat = config.EDITORS_CHAT_ID;
   const notifyEditors = async (text: string) => {
@@ -107,12 +97,10 @@ export function createServices(config: Config & { BOT_TOKEN: string }, logger: L
     notifyEditors,
     search: createSearchIndex({ redis, keys }),
     follows: createFollowStore({ redis, keys }),
-    alerts,
+    alerts: queues.alerts,
     sources,
     async close() {
       await queues.close();
-      await alerts.close();
-      await sources.close();
       await redis.quit().catch(() => redis.disconnect());
     },
   };
