@@ -1,11 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rawFromInput } from '../../src/article/input.ts';
+import { buildArticle } from '../../src/article/pipeline.ts';
 import { enqueueArticle } from '../../src/jobs/enqueue.ts';
 import { QUEUE_NAMES, QUEUES } from '../../src/jobs/queues.ts';
 import type { Newsbot } from '../../src/main.ts';
 import type { UserSpec } from '../support/bot-api-fake.ts';
 import { antAsText, antSample } from '../support/corpus.ts';
-import { createTestBot, type TestBot } from '../support/newsbot.ts';
+import { createTestBot, type TestBot, until } from '../support/newsbot.ts';
 
 // The queue table (jobs/queues.ts): one declaration opens every queue, starts its worker and
 // shows it to operators (/metrics, test/http) and editors (/queue, here).
@@ -15,6 +16,8 @@ const EDITOR_EN: UserSpec = { id: 7102, first_name: 'Sam', language_code: 'en' }
 
 let t: TestBot;
 let app: Newsbot;
+/** The article the second test enqueues (and the workers post). */
+let posted = '';
 beforeAll(async () => {
   t = await createTestBot({
     name: 'queues',
@@ -40,10 +43,9 @@ describe('the queue table', () => {
 
   it('gives a job added without options its queue’s options', async () => {
     const a = antSample(1)[0]!;
-    const { jobId } = await enqueueArticle(
-      { articles: t.articles, queues: t.queues },
-      rawFromInput(antAsText(a), { url: a.url }),
-    );
+    const raw = rawFromInput(antAsText(a), { url: a.url });
+    posted = buildArticle(raw).id;
+    const { jobId } = await enqueueArticle({ articles: t.articles, queues: t.queues }, raw);
     const job = await t.queues.articles.getJob(jobId);
     expect(job?.opts).toMatchObject({
       attempts: 5,
@@ -70,6 +72,14 @@ describe('the queue table', () => {
 
 describe('/queue', () => {
   it('lists alerts and sources after the posting line, in the editor’s language', async () => {
+    // The article posted above queues its 'match' job; let it run first.
+    await until(async () => (await t.redis.exists(t.keys.postHook(posted))) === 1, {
+      what: 'post hook of the article',
+    });
+    await until(async () => {
+      const c = await t.queues.alerts.getJobCounts('waiting', 'active', 'prioritized', 'delayed');
+      return Object.values(c).every((n) => n === 0);
+    });
     // Far-off delayed jobs nobody processes during the test: 2 alerts, 1 poll.
     const later = { delay: 3_600_000 };
     await t.queues.alerts.add('match', { articleId: 'x1' }, { ...later, jobId: 'match-x1' });
