@@ -6,7 +6,7 @@ import { createEditorHooks } from './bot/features/editor-features.ts';
 import { setSubscriberCommands } from './bot/features/start.ts';
 import { type Config, loadConfig, requireTelegram } from './config.ts';
 import { startHttpServer } from './http/server.ts';
-import { createAfterPost } from './jobs/alerts.ts';
+import { createAfterPost } from './jobs/after-post.ts';
 import { startWorkers, type Workers } from './jobs/workers.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { createServices, type Services } from './services.ts';
@@ -40,14 +40,11 @@ export async function startNewsbot(
 
   let workers: Workers | undefined;
   if (config.ROLE !== 'bot') {
-    const afterPost = createAfterPost(services);
     const editors = createEditorHooks(services);
     workers = await startWorkers(services, {
       sendToReview: editors.sendToReview,
-      afterPost: async (post, article) => {
-        await afterPost(post, article);
-        await editors.afterPost(post, article);
-      },
+      // After a post: index → alerts → editors' notice (jobs/after-post.ts).
+      afterPost: createAfterPost({ ...services, editorsNotice: editors.afterPost }),
     });
     logger.info({ channels: services.channels }, 'workers started');
   }

@@ -2,7 +2,7 @@ import { Api } from 'grammy';
 import { createEditorViews } from './bot/features/editor-views.ts';
 import type { TelegramConfig } from './config.ts';
 import { createEditorial, type Editorial } from './editorial/service.ts';
-import { type AlertQueue, createAlertQueue } from './jobs/alerts.ts';
+import type { AlertQueue } from './jobs/alerts.ts';
 import { createQueues, type Queues } from './jobs/queues.ts';
 import { createMessenger, createSender } from './jobs/send.ts';
 import { createSources, type Sources } from './jobs/sources.ts';
@@ -45,17 +45,7 @@ export function createServices(config: TelegramConfig, logger: Logger): Services
     keys,
     onError: (err) => logger.warn({ err: err.message }, 'queue connection error'),
   });
-  const alerts = createAlertQueue({
-    connection: redis,
-    keys,
-    onError: (err) => logger.warn({ err: err.message }, 'queue connection error'),
-  });
-  const sources = createSources({
-    redis,
-    keys,
-    config,
-    onError: (err) => logger.warn({ err: err.message }, 'queue connection error'),
-  });
+  const sources = createSources({ redis, keys, config, queue: queues.sources });
 
   const editorsChat = config.EDITORS_CHAT_ID;
   const notifyEditors = async (text: string) => {
@@ -82,12 +72,10 @@ export function createServices(config: TelegramConfig, logger: Logger): Services
     queues,
     channels: config.CHANNEL_ID,
     notifyEditors,
-    alerts,
+    alerts: queues.alerts,
     sources,
     async close() {
       await queues.close();
-      await alerts.close();
-      await sources.close();
       await stores.close();
     },
   };

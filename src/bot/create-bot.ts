@@ -15,14 +15,19 @@ import { createReplyGate } from './reply-gate.ts';
 
 /**
  * Middleware order: error boundary → per-chat sequentialize (updates of one chat are handled
- * one after another, which conversations need) → reply gate → editor features (the /publish
- * conversation first) → sources → subscriber features, whose plain-text search catch-all is last.
+ * one after another, which conversations need) → editor features (the /publish conversation
+ * first) → sources → subscriber features, whose plain-text search catch-all is last.
+ * The reply gate is not middleware: it is an API transformer on bot.api, which grammY copies to
+ * every update's ctx.api before the first middleware runs.
  */
 export function createBot(s: Services, opts: { botInfo?: UserFromGetMe } = {}): Bot<BotContext> {
   const bot = new Bot<BotContext>(s.config.BOT_TOKEN ?? '', {
     client: { apiRoot: s.config.TELEGRAM_API_ROOT, timeoutSeconds: 30 },
     botInfo: opts.botInfo,
   });
+  // Every reply and edit the bot makes goes through the same Redis rate gate as channel posts
+  // (which take the gate in jobs/publish-post.ts on their own Api, so they are not gated twice).
+  bot.api.config.use(createReplyGate(s));
   bot.catch((err) => {
     s.logger.error(
       {
@@ -35,8 +40,6 @@ export function createBot(s: Services, opts: { botInfo?: UserFromGetMe } = {}): 
   // ctx.lang and ctx.t (context.ts) for everything after it.
   bot.use(createI18n());
   bot.use(sequentialize((ctx) => ctx.chat?.id.toString() ?? ctx.from?.id.toString()));
-  // Every reply and edit goes through the same Redis rate gate as channel posts.
-  bot.use(createReplyGate(s));
   // Editors: the /publish conversation (which must see an editor's updates first), then the
   // editor commands and review buttons.
   bot.use(createEditorFeatures(s));

@@ -1,6 +1,5 @@
-import { Composer, type Transformer } from 'grammy';
+import type { Transformer } from 'grammy';
 import type { RateGate } from '../store/rate-gate.ts';
-import type { BotContext } from './context.ts';
 
 /** Methods that put or change a message in a chat: Telegram counts them against its limits. */
 const SENDS = new Set(['sendMessage', 'editMessageText', 'editMessageReplyMarkup', 'sendPhoto']);
@@ -11,10 +10,11 @@ const MAX_REPLY_WAIT_MS = 15_000;
  * Paces the bot's replies through the same Redis rate gate as channel posts and alerts: the
  * global bucket and the user's private-chat bucket. A user typing fast gets each reply about a
  * second apart instead of a 429 and no reply; a 429 that still happens pushes the gate back.
- * Installed per update on ctx.api, right after sequentialize, so every feature's replies are paced.
+ * An API transformer for the bot's Api: installed once on bot.api, it is copied to every
+ * update's ctx.api (grammY's Bot.handleUpdate), so every feature's replies are paced.
  */
-export function createReplyGate(s: { gate: RateGate }): Composer<BotContext> {
-  const transformer: Transformer = async (prev, method, payload, signal) => {
+export function createReplyGate(s: { gate: RateGate }): Transformer {
+  return async (prev, method, payload, signal) => {
     const chatId =
       typeof payload === 'object' && payload !== null && 'chat_id' in payload
         ? payload.chat_id
@@ -34,10 +34,4 @@ export function createReplyGate(s: { gate: RateGate }): Composer<BotContext> {
     }
     return res;
   };
-  const c = new Composer<BotContext>();
-  c.use((ctx, next) => {
-    ctx.api.config.use(transformer);
-    return next();
-  });
-  return c;
 }

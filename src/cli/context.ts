@@ -1,4 +1,5 @@
 import { type Config, loadConfig } from '../config.ts';
+import { createQueues } from '../jobs/queues.ts';
 import { createSources, type Sources } from '../jobs/sources.ts';
 import { createStores, type Stores } from '../stores.ts';
 import type { CliIo } from './io.ts';
@@ -57,11 +58,11 @@ export function withSources(
   fn: (sources: Sources, config: Config) => Promise<number>,
 ): Promise<number> {
   return ctx.withStores(async ({ redis, keys }, config) => {
-    const sources = createSources({ redis, keys, config });
+    const queues = createQueues({ connection: redis, keys });
     try {
-      return await fn(sources, config);
+      return await fn(createSources({ redis, keys, config, queue: queues.sources }), config);
     } finally {
-      await sources.close();
+      await queues.close();
     }
   });
 }

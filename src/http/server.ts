@@ -14,7 +14,8 @@ export function createMetrics(s: Pick<Services, 'posts' | 'dedupe' | 'queues'>):
     labelNames: ['queue', 'state'],
     registers: [registry],
     async collect() {
-      for (const queue of [s.queues.articles, s.queues.posts]) {
+      // Every queue of the table in jobs/queues.ts.
+      for (const queue of s.queues.all) {
         const counts = await queue.getJobCounts(
           'waiting',
           'delayed',

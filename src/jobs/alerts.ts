@@ -1,11 +1,4 @@
-import {
-  DelayedError,
-  type Job,
-  Queue,
-  UnrecoverableError,
-  Worker,
-  type WorkerOptions,
-} from 'bullmq';
+import { DelayedError, type Job, type Queue, UnrecoverableError } from 'bullmq';
 import type { Api } from 'grammy';
 import type { Redis } from 'ioredis';
 import type { Logger } from '../logger.ts';
@@ -14,21 +7,22 @@ import type { FollowStore, Lang } from '../store/follows.ts';
 import type { Keys } from '../store/keys.ts';
 import type { Post } from '../store/posts.ts';
 import type { RateGate } from '../store/rate-gate.ts';
-import { articleToIndexDoc, type SearchIndex } from '../store/search-index.ts';
+import { articleToIndexDoc } from '../store/search-index.ts';
 import { isolate, RLM } from '../telegram/bidi.ts';
 import { escapeHtml, safeHref } from '../telegram/html.ts';
 import { postLink } from '../telegram/links.ts';
 import { stripUnsafeChars } from '../text/sanitize.ts';
 import { MAX_TRANSIENT_FAILURES, transientBackoff } from './publish-post.ts';
+import type { QueueName } from './queues.ts';
 import { classifySendError } from './telegram-errors.ts';
 
-// Keyword alerts. After an article's first post, the afterPost hook indexes it for search and
+// Keyword alerts. After an article's first post, the 'alerts' step of jobs/after-post.ts
 // queues one 'match' job; the match job finds the followers whose follows match (store/
 // follows.ts) and queues one 'dm' job per follower. DMs take the same Redis rate gate as
 // channel posts (the global bucket and the follower's private-chat bucket), so alerts and
 // posts together stay under Telegram's limits across every worker process.
 
-export const ALERTS_QUEUE = 'alerts';
+export const ALERTS_QUEUE = 'alerts' satisfies QueueName;
 
 /** Job 'match': find the followers of a newly posted article. */
 export interface MatchJob {
@@ -54,34 +48,13 @@ export interface DmJob {
 
 export type AlertJob = MatchJob | DmJob;
 
-export const ALERT_JOB_OPTIONS = {
-  attempts: 5,
-  backoff: { type: 'exponential', delay: 1000 },
-  removeOnComplete: { age: 86_400, count: 10_000 },
-  removeOnFail: { age: 7 * 86_400 },
-} as const;
-
-/** How long the per-article records (alerted users, hook done) are kept. */
+/** How long the per-article record of alerted users is kept. */
 const RECORD_TTL_SECONDS = 30 * 86_400;
 const MAX_TITLE = 300;
 const MAX_QUERY = 100;
 const ADD_BATCH = 1000;
 /** LEFT-TO-RIGHT MARK: leads English lines, as RLM leads Arabic ones. */
 const LRM = '\u200E';
-
-export function createAlertQueue({
-  connection,
-  keys,
-  onError = () => {},
-}: {
-  connection: Redis;
-  keys: Keys;
-  onError?: (err: Error) => void;
-}): Queue<AlertJob> {
-  const queue = new Queue<AlertJob>(ALERTS_QUEUE, { connection, prefix: keys.bull });
-  queue.on('error', onError);
-  return queue;
-}
 
 export type AlertQueue = Queue<AlertJob>;
 
@@ -130,36 +103,23 @@ export function formatAlert(data: Pick<DmJob, 'title' | 'link' | 'query' | 'lang
   return { html, plain };
 }
 
-export interface AfterPostDeps {
-  redis: Redis;
-  keys: Keys;
-  search: SearchIndex;
-  alerts: AlertQueue;
-}
-
 /**
- * The afterPost hook: indexes the article for search and queues its alert fan-out, once per
- * article (the first post of it; later channels find the record and stop). Safe to run twice:
- * the record is written last, so a crash in between only repeats idempotent steps.
+ * Queues the 'match' job of a posted article (one per article: the job id is deterministic).
+ * The alert links to the channel post, or to the original when the chat has no public link.
  */
-export function createAfterPost(deps: AfterPostDeps) {
-  return async (post: Post, article: StoredArticle): Promise<void> => {
-    const done = deps.keys.postHook(article.id);
-    if ((await deps.redis.exists(done)) === 1) return;
-    const sentAt = Date.parse(post.sentAt);
-    await deps.search.add(
-      articleToIndexDoc(article, Number.isFinite(sentAt) ? sentAt : Date.now()),
-    );
-    const link =
-      postLink(post.chat, post.chatId, post.messageId) ??
-      (article.url ? safeHref(article.url) : undefined);
-    await deps.alerts.add(
-      'match',
-      { articleId: article.id, ...(link ? { link } : {}) },
-      { ...ALERT_JOB_OPTIONS, jobId: `match-${article.id}` },
-    );
-    await deps.redis.set(done, post.sentAt, 'EX', RECORD_TTL_SECONDS);
-  };
+export async function queueAlertMatch(
+  alerts: AlertQueue,
+  post: Post,
+  article: StoredArticle,
+): Promise<void> {
+  const link =
+    postLink(post.chat, post.chatId, post.messageId) ??
+    (article.url ? safeHref(article.url) : undefined);
+  await alerts.add(
+    'match',
+    { articleId: article.id, ...(link ? { link } : {}) },
+    { jobId: `match-${article.id}` },
+  );
 }
 
 export interface AlertDeps {
@@ -202,7 +162,7 @@ export function createAlertProcessor(deps: AlertDeps) {
             query: f.query,
             lang: f.lang,
           } satisfies DmJob,
-          opts: { ...ALERT_JOB_OPTIONS, jobId: dmJobId(articleId, f.userId) },
+          opts: { jobId: dmJobId(articleId, f.userId) },
         })),
       );
     }
@@ -275,9 +235,4 @@ export function createAlertProcessor(deps: AlertDeps) {
 
   return async (job: Job<AlertJob>, token?: string) =>
     job.name === 'match' ? match(job) : dm(job, token);
-}
-
-/** Starts the "alerts" worker; `common` carries the connection, prefix and lock settings. */
-export function startAlertWorker(deps: AlertDeps, common: WorkerOptions): Worker<AlertJob> {
-  return new Worker<AlertJob>(ALERTS_QUEUE, createAlertProcessor(deps), common);
 }

@@ -1,6 +1,6 @@
 import type { RawArticle } from '../article/types.ts';
 import type { ArticleStore } from '../store/articles.ts';
-import { ARTICLE_JOB_OPTIONS, type Queues } from './queues.ts';
+import type { Queues } from './queues.ts';
 
 type Deps = { articles: ArticleStore; queues: Queues };
 
@@ -11,11 +11,7 @@ export async function enqueueArticle(
   opts: { chats?: string[] } = {},
 ): Promise<{ seq: number; jobId: string }> {
   const seq = await deps.articles.nextSeq();
-  const job = await deps.queues.articles.add(
-    'article',
-    { raw, seq, chats: opts.chats },
-    ARTICLE_JOB_OPTIONS,
-  );
+  const job = await deps.queues.articles.add('article', { raw, seq, chats: opts.chats });
   return { seq, jobId: String(job.id) };
 }
 
@@ -32,7 +28,7 @@ export async function publishStored(
   const job = await deps.queues.articles.add(
     'publish',
     { articleId, chats: opts.chats },
-    { ...ARTICLE_JOB_OPTIONS, delay, jobId: `publish-${articleId}-${opts.at?.getTime() ?? 'now'}` },
+    { delay, jobId: `publish-${articleId}-${opts.at?.getTime() ?? 'now'}` },
   );
   return { jobId: String(job.id) };
 }

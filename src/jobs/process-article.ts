@@ -5,13 +5,7 @@ import type { Logger } from '../logger.ts';
 import type { ArticleStore, StoredArticle } from '../store/articles.ts';
 import type { Dedupe, Duplicate } from '../store/dedupe.ts';
 import type { PostStore } from '../store/posts.ts';
-import {
-  type ArticleJob,
-  POST_JOB_OPTIONS,
-  type PublishJob,
-  postJobId,
-  type Queues,
-} from './queues.ts';
+import { type ArticleJob, type PublishJob, postJobId, type Queues } from './queues.ts';
 
 /** Editors' posts take places in a channel's line ahead of every automatic one. */
 const AHEAD = 1e12;
@@ -47,7 +41,7 @@ export function createArticleProcessor(deps: ProcessDeps) {
       await queues.posts.add(
         'post',
         { articleId: article.id, chat },
-        { ...POST_JOB_OPTIONS, jobId: postJobId(article.id, chat) },
+        { jobId: postJobId(article.id, chat) },
       );
     }
   }

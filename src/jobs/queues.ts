@@ -1,9 +1,15 @@
-import { Queue } from 'bullmq';
+import { type DefaultJobOptions, Queue, type WorkerOptions } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { RawArticle } from '../article/types.ts';
+import type { Config } from '../config.ts';
 import type { Keys } from '../store/keys.ts';
+import type { AlertJob } from './alerts.ts';
+import type { PollJob } from './sources.ts';
 
-export const QUEUE = { articles: 'articles', posts: 'posts' } as const;
+// Every BullMQ queue of the bot, declared once: its name (the key), its job type (QueueJobs),
+// the default options of its jobs and the options of its workers (QUEUES). createQueues opens
+// them, jobs/workers.ts starts a worker for each, /metrics and /queue list them all.
+// A new queue is one line in QueueJobs, one entry in QUEUES and one in createQueues.
 
 /** Job 'article': a RawArticle to process and post (or drop as a duplicate, or send to review). */
 export interface ArticleJob {
@@ -31,6 +37,31 @@ export interface PostJob {
   failures?: number;
 }
 
+/** The job type of each queue, by queue name. */
+export interface QueueJobs {
+  /** RawArticle → stored article → post jobs (jobs/process-article.ts). */
+  articles: ArticleJob | PublishJob;
+  /** One job per (article, chat): the channel post (jobs/publish-post.ts). */
+  posts: PostJob;
+  /** Follow matching and the followers' DMs (jobs/alerts.ts). */
+  alerts: AlertJob;
+  /** One feed or page poll per scheduler tick (jobs/sources.ts). */
+  sources: PollJob;
+}
+
+export type QueueName = keyof QueueJobs;
+
+export interface QueueSpec {
+  /** Options every job of the queue gets (BullMQ defaultJobOptions); add() may add a jobId or delay. */
+  jobs: DefaultJobOptions;
+  /** Jobs one worker process runs at once. */
+  concurrency: (config: WorkerConfig) => number;
+  /** Jobs all worker processes together run at once, when that is limited too. */
+  globalConcurrency?: number;
+}
+
+type WorkerConfig = Pick<Config, 'WORKER_CONCURRENCY' | 'JOB_LOCK_MS'>;
+
 // Completed jobs are pruned (our own records say what was posted); failed ones are kept a
 // week so editors can see the reason and retry.
 const keep = {
@@ -38,19 +69,51 @@ const keep = {
   removeOnFail: { age: 7 * 86_400 },
 };
 
-export const ARTICLE_JOB_OPTIONS = {
+// Telegram's own errors are handled inside the processors without using attempts; these
+// cover the rest (Redis errors mid-job, bugs).
+const retried = {
   attempts: 5,
   backoff: { type: 'exponential', delay: 1000 },
   ...keep,
 } as const;
 
-// Telegram's own errors are handled inside the processor without using attempts; these
-// cover the rest (Redis errors mid-job, bugs).
-export const POST_JOB_OPTIONS = {
-  attempts: 5,
-  backoff: { type: 'exponential', delay: 1000 },
-  ...keep,
-} as const;
+export const QUEUES = {
+  // One article at a time across all processes, so articles reach the channels' lines in
+  // arrival order.
+  articles: { jobs: retried, concurrency: () => 1, globalConcurrency: 1 },
+  posts: { jobs: retried, concurrency: (c) => c.WORKER_CONCURRENCY },
+  alerts: { jobs: retried, concurrency: (c) => c.WORKER_CONCURRENCY },
+  // A failed poll is not retried by BullMQ: the next tick is the retry, after our own backoff.
+  sources: {
+    jobs: {
+      attempts: 1,
+      removeOnComplete: { age: 3600, count: 1000 },
+      removeOnFail: { age: 7 * 86_400, count: 1000 },
+    },
+    concurrency: (c) => c.WORKER_CONCURRENCY,
+  },
+} as const satisfies { [N in QueueName]: QueueSpec };
+
+/** The queue names in the order /metrics and /queue list them. */
+export const QUEUE_NAMES = Object.keys(QUEUES).filter(isQueueName);
+
+function isQueueName(name: string): name is QueueName {
+  return Object.hasOwn(QUEUES, name);
+}
+
+/** A worker's options for queue `name` (without the connection and prefix). */
+export function workerOptions(
+  name: QueueName,
+  config: WorkerConfig,
+): Pick<WorkerOptions, 'concurrency' | 'lockDuration' | 'stalledInterval' | 'maxStalledCount'> {
+  return {
+    concurrency: QUEUES[name].concurrency(config),
+    lockDuration: config.JOB_LOCK_MS,
+    stalledInterval: config.JOB_LOCK_MS,
+    // Jobs are idempotent, so a job whose worker died is simply run again, however often.
+    maxStalledCount: 1000,
+  };
+}
 
 /** BullMQ job ids may not contain ':' nor be integers; chats like -100123 or @name are fine. */
 export const postJobId = (articleId: string, chat: string) =>
@@ -66,15 +129,28 @@ export function createQueues({
   /** Connection errors while Redis is away; the queues reconnect by themselves. */
   onError?: (err: Error) => void;
 }) {
-  const opts = { connection, prefix: keys.bull };
-  const articles = new Queue<ArticleJob | PublishJob>(QUEUE.articles, opts);
-  const posts = new Queue<PostJob>(QUEUE.posts, opts);
-  for (const queue of [articles, posts]) queue.on('error', onError);
+  const open = <N extends QueueName>(name: N): Queue<QueueJobs[N]> => {
+    const queue = new Queue<QueueJobs[N]>(name, {
+      connection,
+      prefix: keys.bull,
+      defaultJobOptions: QUEUES[name].jobs,
+    });
+    queue.on('error', onError);
+    return queue;
+  };
+  const queues = {
+    articles: open('articles'),
+    posts: open('posts'),
+    alerts: open('alerts'),
+    sources: open('sources'),
+  } satisfies { [N in QueueName]: Queue<QueueJobs[N]> };
+  const all = QUEUE_NAMES.map((name) => queues[name]);
   return {
-    articles,
-    posts,
+    ...queues,
+    /** Every queue, in QUEUE_NAMES order. */
+    all,
     async close() {
-      await Promise.all([this.articles.close(), this.posts.close()]);
+      await Promise.all(all.map((queue) => queue.close()));
     },
   };
 }

@@ -1,4 +1,4 @@
-import { Queue, UnrecoverableError, Worker } from 'bullmq';
+import { type Job, type Queue, UnrecoverableError } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Config } from '../config.ts';
 import { safeHttpUrl } from '../sources/feed.ts';
@@ -12,13 +12,13 @@ import {
 } from '../store/sources.ts';
 import { stripUnsafeChars } from '../text/sanitize.ts';
 import { enqueueArticle } from './enqueue.ts';
-import type { Queues } from './queues.ts';
+import type { QueueName, Queues } from './queues.ts';
 
 // Sources are polled by BullMQ job schedulers (one per source, id `source-<id>`): the schedule
 // lives in Redis, so it survives restarts, and each tick is one job with a deterministic id, so
 // it runs once however many workers there are.
 
-export const SOURCES_QUEUE = 'sources';
+export const SOURCES_QUEUE = 'sources' satisfies QueueName;
 
 export interface PollJob {
   sourceId: string;
@@ -28,13 +28,6 @@ export const DEFAULT_INTERVAL_SEC = 600;
 const MAX_INTERVAL_SEC = 7 * 86_400;
 const MAX_PUBLISHER_CHARS = 120;
 const CHAT_RE = /^(-?\d{1,20}|@[A-Za-z][A-Za-z0-9_]{3,31})$/;
-
-// A failed poll is not retried by BullMQ: the next tick is the retry, after our own backoff.
-const POLL_JOB_OPTIONS = {
-  attempts: 1,
-  removeOnComplete: { age: 3600, count: 1000 },
-  removeOnFail: { age: 7 * 86_400, count: 1000 },
-};
 
 export const schedulerId = (sourceId: string) => `source-${sourceId}`;
 
@@ -70,29 +63,28 @@ export interface SourceStatus {
 }
 
 /**
- * Sources: records in Redis (store/sources.ts) kept in step with their job schedulers.
+ * Sources: records in Redis (store/sources.ts) kept in step with their job schedulers on the
+ * "sources" queue (opened by createQueues, with the poll jobs' options; closed by its owner).
  * Used by the bot's /addsource etc., the CLI and the poll worker.
  */
 export function createSources({
   redis,
   keys,
   config,
-  onError = () => {},
+  queue,
 }: {
   redis: Redis;
   keys: Keys;
   config: Pick<Config, 'SOURCE_MIN_INTERVAL_SECONDS'>;
-  onError?: (err: Error) => void;
+  queue: Queue<PollJob>;
 }) {
   const store = createSourceStore({ redis, keys });
-  const queue = new Queue<PollJob>(SOURCES_QUEUE, { connection: redis, prefix: keys.bull });
-  queue.on('error', onError);
 
   async function schedule(source: Source): Promise<void> {
     await queue.upsertJobScheduler(
       schedulerId(source.id),
       { every: source.intervalSec * 1000 },
-      { name: 'poll', data: { sourceId: source.id }, opts: POLL_JOB_OPTIONS },
+      { name: 'poll', data: { sourceId: source.id } },
     );
   }
 
@@ -239,10 +231,6 @@ export function createSources({
       }
       return { created, removed };
     },
-
-    async close(): Promise<void> {
-      await queue.close();
-    },
   };
 }
 
@@ -279,8 +267,6 @@ export function slugFromUrl(url: string): string {
 /** What the poll worker needs from the services. */
 export interface SourceWorkerDeps {
   config: Config;
-  redis: Redis;
-  keys: Keys;
   logger: PollDeps['logger'];
   sources: Sources;
   articles: Parameters<typeof enqueueArticle>[0]['articles'];
@@ -297,8 +283,13 @@ export function pausedNotice(source: Source, failures: number, reason: string): 
   ].join('\n');
 }
 
-/** The "sources" worker: one poll per scheduler tick. */
-export async function startSourceWorker(s: SourceWorkerDeps) {
+/**
+ * The "sources" processor: one poll per scheduler tick. Repairs the schedulers first (a
+ * missing or stray one), so call it once per worker process, before the worker starts.
+ */
+export async function createPollProcessor(
+  s: SourceWorkerDeps,
+): Promise<(job: Job<PollJob>) => Promise<PollOutcome>> {
   const deps: PollDeps = {
     store: s.sources.store,
     policy: fetchPolicy(s.config),
@@ -314,31 +305,14 @@ export async function startSourceWorker(s: SourceWorkerDeps) {
   if (synced.created > 0 || synced.removed > 0) {
     s.logger.info(synced, 'source schedulers repaired');
   }
-  const worker = new Worker<PollJob, PollOutcome>(
-    SOURCES_QUEUE,
-    async (job) => {
-      const outcome = await pollSource(deps, job.data.sourceId);
-      if (outcome.status === 'skipped' && outcome.reason === 'missing') {
-        // The source was removed but its scheduler survived: stop the ticks.
-        await s.sources.queue.removeJobScheduler(schedulerId(job.data.sourceId));
-      }
-      // Recorded in the source's health already; failing the job shows it in the queue too.
-      if (outcome.status === 'failed') throw new UnrecoverableError(outcome.error);
-      return outcome;
-    },
-    {
-      connection: s.redis,
-      prefix: s.keys.bull,
-      concurrency: s.config.WORKER_CONCURRENCY,
-      lockDuration: s.config.JOB_LOCK_MS,
-      stalledInterval: s.config.JOB_LOCK_MS,
-    },
-  );
-  worker.on('failed', (job, err) => {
-    s.logger.warn({ queue: SOURCES_QUEUE, jobId: job?.id, err: err.message }, 'poll failed');
-  });
-  worker.on('error', (err) =>
-    s.logger.error({ queue: SOURCES_QUEUE, err: err.message }, 'worker error'),
-  );
-  return worker;
+  return async (job) => {
+    const outcome = await pollSource(deps, job.data.sourceId);
+    if (outcome.status === 'skipped' && outcome.reason === 'missing') {
+      // The source was removed but its scheduler survived: stop the ticks.
+      await s.sources.queue.removeJobScheduler(schedulerId(job.data.sourceId));
+    }
+    // Recorded in the source's health already; failing the job shows it in the queue too.
+    if (outcome.status === 'failed') throw new UnrecoverableError(outcome.error);
+    return outcome;
+  };
 }

@@ -1,64 +1,66 @@
-import { Worker } from 'bullmq';
+import { type Processor, Worker } from 'bullmq';
 import type { Services } from '../services.ts';
 import type { StoredArticle } from '../store/articles.ts';
 import type { Post } from '../store/posts.ts';
-import { startAlertWorker } from './alerts.ts';
+import { createAlertProcessor } from './alerts.ts';
 import { createArticleProcessor } from './process-article.ts';
 import { createPostProcessor } from './publish-post.ts';
-import { type ArticleJob, type PostJob, type PublishJob, QUEUE } from './queues.ts';
-import { startSourceWorker } from './sources.ts';
+import {
+  QUEUE_NAMES,
+  QUEUES,
+  type QueueJobs,
+  type QueueName,
+  type QueueSpec,
+  workerOptions,
+} from './queues.ts';
+import { createPollProcessor } from './sources.ts';
 
 /** What other parts of the bot plug into the delivery pipeline. */
 export interface WorkerHooks {
-  /** Runs after a post exists (search index, alerts); must be safe to run twice. */
+  /** Runs after a post exists (jobs/after-post.ts); must be safe to run twice. */
   afterPost?: (post: Post, article: StoredArticle) => Promise<void>;
   /** Takes an article marked for review instead of posting it. */
   sendToReview?: (article: StoredArticle) => Promise<void>;
 }
 
-/**
- * Starts the "articles" and "posts" workers. Articles are processed one at a time across all
- * processes (global concurrency 1), so they reach the channels' lines in arrival order.
- */
+/** Starts one worker per queue of the table (jobs/queues.ts), each with its table options. */
 export async function startWorkers(s: Services, hooks: WorkerHooks = {}) {
-  const common = {
-    connection: s.redis,
-    prefix: s.keys.bull,
-    lockDuration: s.config.JOB_LOCK_MS,
-    stalledInterval: s.config.JOB_LOCK_MS,
-    // Jobs are idempotent, so a job whose worker died is simply run again, however often.
-    maxStalledCount: 1000,
+  const processors: { [N in QueueName]: Processor<QueueJobs[N]> } = {
+    articles: createArticleProcessor({ ...s, sendToReview: hooks.sendToReview }),
+    posts: createPostProcessor({ ...s, afterPost: hooks.afterPost }),
+    alerts: createAlertProcessor(s),
+    // Also repairs the feed schedulers (one poll job per source per tick).
+    sources: await createPollProcessor(s),
   };
-  await s.queues.articles.setGlobalConcurrency(1);
-  const articles = new Worker<ArticleJob | PublishJob>(
-    QUEUE.articles,
-    createArticleProcessor({ ...s, sendToReview: hooks.sendToReview }),
-    { ...common, concurrency: 1 },
-  );
-  const posts = new Worker<PostJob>(
-    QUEUE.posts,
-    createPostProcessor({ ...s, afterPost: hooks.afterPost }),
-    { ...common, concurrency: s.config.WORKER_CONCURRENCY },
-  );
-  const alerts = startAlertWorker(s, { ...common, concurrency: s.config.WORKER_CONCURRENCY });
-  for (const worker of [articles, posts, alerts]) {
-    worker.on('failed', (job, err) => {
-      s.logger.warn({ queue: worker.name, jobId: job?.id, err: err.message }, 'job failed');
+
+  async function start<N extends QueueName>(name: N): Promise<Worker<QueueJobs[N]>> {
+    const spec: QueueSpec = QUEUES[name];
+    if (spec.globalConcurrency !== undefined) {
+      await s.queues[name].setGlobalConcurrency(spec.globalConcurrency);
+    }
+    const worker = new Worker<QueueJobs[N]>(name, processors[name], {
+      connection: s.redis,
+      prefix: s.keys.bull,
+      ...workerOptions(name, s.config),
     });
-    worker.on('error', (err) =>
-      s.logger.error({ queue: worker.name, err: err.message }, 'worker error'),
-    );
+    worker.on('failed', (job, err) => {
+      s.logger.warn({ queue: name, jobId: job?.id, err: err.message }, 'job failed');
+    });
+    worker.on('error', (err) => s.logger.error({ queue: name, err: err.message }, 'worker error'));
+    return worker;
   }
-  // Feed polls: one job per source per scheduler tick (jobs/sources.ts).
-  const sources = await startSourceWorker(s);
+
+  const workers = {
+    articles: await start('articles'),
+    posts: await start('posts'),
+    alerts: await start('alerts'),
+    sources: await start('sources'),
+  } satisfies { [N in QueueName]: Worker<QueueJobs[N]> };
   return {
-    articles,
-    posts,
-    alerts,
-    sources,
+    ...workers,
     /** Stops taking jobs and waits for the ones in flight. */
     async close() {
-      await Promise.all([articles.close(), posts.close(), alerts.close(), sources.close()]);
+      await Promise.all(QUEUE_NAMES.map((name) => workers[name].close()));
     },
   };
 }

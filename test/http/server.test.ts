@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { QUEUE_NAMES } from '../../src/jobs/queues.ts';
 import { antAsText, antSample } from '../support/corpus.ts';
 import { CHANNEL, createTestBot, type TestBot } from '../support/newsbot.ts';
 import { freePort } from '../support/redis-server.ts';
@@ -31,6 +32,18 @@ describe('http: /healthz and /metrics', () => {
     expect(text).toMatch(/^newsbot_posts 3$/m);
     expect(text).toMatch(/^newsbot_jobs\{queue="posts",state="failed"\} 0$/m);
     expect(text).toMatch(/^newsbot_duplicates_dropped 0$/m);
+  });
+
+  it('reports every queue of the table, alerts and sources included', async () => {
+    const text = await (await fetch(`${base}/metrics`)).text();
+    for (const queue of QUEUE_NAMES) {
+      for (const state of ['waiting', 'delayed', 'active', 'failed', 'prioritized']) {
+        expect(text).toMatch(
+          new RegExp(`^newsbot_jobs\\{queue="${queue}",state="${state}"\\} \\d+$`, 'm'),
+        );
+      }
+    }
+    expect(QUEUE_NAMES).toEqual(expect.arrayContaining(['articles', 'posts', 'alerts', 'sources']));
   });
 
   it('refuses other paths and methods', async () => {

@@ -1,20 +1,54 @@
 import { Composer } from 'grammy';
 import type { InlineKeyboardButton } from 'grammy/types';
-import type { ArticleJob, PostJob, PublishJob } from '../../jobs/queues.ts';
+import {
+  type ArticleJob,
+  type PostJob,
+  type PublishJob,
+  QUEUE_NAMES,
+  type QueueName,
+} from '../../jobs/queues.ts';
 import type { Services } from '../../services.ts';
 import { stripUnsafeChars } from '../../text/sanitize.ts';
 import type { BotContext } from '../context.ts';
 import { type EditorDesk, editorFrom, jobRef } from './editor-desk.ts';
 import { type Lang, langOf, textsFor } from './editor-texts.ts';
 
-// /queue: how many posts wait, are scheduled or failed; the next scheduled ones with their times;
-// the failed ones with the reason and a Retry button.
+// /queue: how many posts wait, are scheduled or failed; the same counts for every other queue
+// of the table (jobs/queues.ts); the next scheduled posts with their times; the failed ones
+// with the reason and a Retry button.
 
 const SHOWN = 5;
 const SCAN = 500;
 const MAX_LINE = 70;
 
 type Deps = Pick<Services, 'queues' | 'articles' | 'config'>;
+
+/** Counted together in the first line: the articles on their way to the channels. */
+const POSTING = ['articles', 'posts'] as const satisfies readonly QueueName[];
+type OtherQueue = Exclude<QueueName, (typeof POSTING)[number]>;
+const posting = new Set<QueueName>(POSTING);
+const isOther = (name: QueueName): name is OtherQueue => !posting.has(name);
+
+// The line of every other queue. Its words differ from the first line's ("scheduled" there),
+// so a count read from the first line is never found in these.
+const OTHER_QUEUES: Record<
+  Lang,
+  {
+    label: Record<OtherQueue, string>;
+    counts: (label: string, toRun: number, delayed: number, failed: number) => string;
+  }
+> = {
+  ar: {
+    label: { alerts: 'التنبيهات', sources: 'المصادر' },
+    counts: (label, toRun, delayed, failed) =>
+      `${label}: ${toRun} قيد التنفيذ · ${delayed} مؤجل · ${failed} فشل`,
+  },
+  en: {
+    label: { alerts: 'Alerts', sources: 'Sources' },
+    counts: (label, toRun, delayed, failed) =>
+      `${label}: ${toRun} to run · ${delayed} delayed · ${failed} failed`,
+  },
+};
 
 const oneLine = (s: string, max = MAX_LINE): string => {
   const line = stripUnsafeChars(s).replace(/\s+/g, ' ').trim();
@@ -32,11 +66,12 @@ export async function describeQueue(
 ): Promise<{ text: string; buttons: InlineKeyboardButton[][] }> {
   const t = textsFor(lang);
   const states = ['waiting', 'active', 'delayed', 'prioritized', 'failed'] as const;
-  const [a, p, delayed] = await Promise.all([
-    s.queues.articles.getJobCounts(...states),
-    s.queues.posts.getJobCounts(...states),
+  const [counts, delayed] = await Promise.all([
+    Promise.all(QUEUE_NAMES.map((name) => s.queues[name].getJobCounts(...states))),
     s.queues.articles.getDelayed(0, SCAN - 1),
   ]);
+  const countsOf = (name: QueueName) => counts[QUEUE_NAMES.indexOf(name)] ?? {};
+  const [a, p] = [countsOf('articles'), countsOf('posts')];
   const count = (c: Record<string, number>, ...names: string[]) =>
     names.reduce((n, name) => n + (c[name] ?? 0), 0);
   const scheduled = delayed
@@ -78,6 +113,18 @@ export async function describeQueue(
   };
 
   const lines = [t.queueCounts(Math.max(0, waiting), scheduled.length, failedCount)];
+  const other = OTHER_QUEUES[lang];
+  for (const name of QUEUE_NAMES.filter(isOther)) {
+    const c = countsOf(name);
+    lines.push(
+      other.counts(
+        other.label[name],
+        count(c, 'waiting', 'active', 'prioritized'),
+        count(c, 'delayed'),
+        count(c, 'failed'),
+      ),
+    );
+  }
   if (scheduled.length > 0) {
     lines.push('', t.nextScheduled);
     for (const { job, at } of scheduled.slice(0, SHOWN)) {
