@@ -2,7 +2,8 @@ import { Readability } from '@mozilla/readability';
 import { parseHTML } from 'linkedom';
 import { normalizeForMatch } from '../text/normalize.ts';
 import { stripUnsafeChars } from '../text/sanitize.ts';
-import { splitParagraphs } from '../text/sentences.ts';
+import { splitParagraphs, splitSentences } from '../text/sentences.ts';
+import { publisherFromFeedTitle, publisherFromHost } from './credit.ts';
 import { ArticleError } from './errors.ts';
 import type { FeedItem, RawArticle } from './types.ts';
 
@@ -13,6 +14,8 @@ export interface Extracted {
   publisher?: string;
   imageUrl?: string;
   publishedAt?: string;
+  /** The publisher's own tags: feed <category>, JSON-LD articleSection and keywords. */
+  tags?: string[];
 }
 
 // linkedom ships no DOM typings we can use under our lib settings: these are the few members we touch.
@@ -69,10 +72,30 @@ export function extractArticle(raw: RawArticle): Extracted {
 function extractText(text: string, url: string | undefined): Extracted {
   const clean = stripUnsafeChars(text);
   const lines = clean.split(/\r\n|[\r\n]/);
-  const headline = lines.findIndex((line) => line.trim() !== '');
-  const title = headline === -1 ? '' : collapse(lines[headline]!);
-  const body = headline === -1 ? '' : lines.slice(headline + 1).join('\n');
-  return withOptional({ title, paragraphs: textParagraphs(body) }, { url });
+  const first = lines.findIndex((line) => line.trim() !== '');
+  const candidate = first === -1 ? '' : collapse(lines[first]!);
+  const rest = first === -1 ? '' : lines.slice(first + 1).join('\n');
+  // Pasted text often starts with its lead paragraph: then there is no headline line, and the
+  // title comes from the lead later (pipeline), while the lead stays in the story.
+  if (isHeadlineLine(candidate, rest)) {
+    return withOptional({ title: candidate, paragraphs: textParagraphs(rest) }, { url });
+  }
+  return withOptional({ title: '', paragraphs: textParagraphs(clean) }, { url });
+}
+
+const MAX_HEADLINE_WORDS = 25;
+
+/**
+ * A line reads as a headline when it is short, one sentence, has no final full stop and more
+ * text follows it. Headlines may end in ? ! or a closing quote, never in . … : ، or ؛.
+ */
+export function isHeadlineLine(line: string, rest: string): boolean {
+  const text = line.trim();
+  if (text === '' || rest.trim() === '') return false;
+  const words = text.split(/\s+/).length;
+  if (words > MAX_HEADLINE_WORDS) return false;
+  if (/(?:[.…:،,؛;]|\.\.)[\p{Pe}\p{Pf}"'»”]*$/u.test(text)) return false;
+  return splitSentences(text).length === 1;
 }
 
 function extractFeedItem(item: FeedItem, url: string | undefined): Extracted {
@@ -82,20 +105,62 @@ function extractFeedItem(item: FeedItem, url: string | undefined): Extracted {
   const content = typeof item.content === 'string' ? item.content : '';
   // Feeds often put a teaser in description and the full story in content: take the fuller one.
   const body = text(content).length >= text(description).length ? content : description;
-  const paragraphs = /<[a-z!/]/i.test(body)
-    ? htmlParagraphs(parseDocument(body))
-    : textParagraphs(body.includes('&') ? htmlToText(body) : body);
+  const paragraphs = cutTeaser(
+    /<[a-z!/]/i.test(body)
+      ? htmlParagraphs(parseDocument(body))
+      : textParagraphs(body.includes('&') ? htmlToText(body) : body),
+  );
   const link = safeUrl(item.link);
   const base = url ?? link;
+  const feedTitle = collapse(stripUnsafeChars(text(item.feedTitle)));
   return withOptional(
     { title: collapse(stripUnsafeChars(text(item.title))), paragraphs },
     {
       url: url ?? link,
-      publisher: collapse(stripUnsafeChars(text(item.feedTitle))),
+      publisher: publisherFromFeedTitle(feedTitle, link),
       imageUrl: absoluteUrl(item.imageUrl, base) ?? firstImage(body, base),
       publishedAt: isoDate(item.date),
+      tags: Array.isArray(item.categories)
+        ? item.categories.filter((c): c is string => typeof c === 'string')
+        : [],
     },
   );
+}
+
+// "اقرأ المزيد", "Read more", "[…]", "Continue reading" at the end of a teaser: a link, not text.
+const READ_MORE =
+  /(?:^|\s+)(?:\[\s*(?:…|\.\.\.)\s*\]|(?:»|>>)?\s*(?:اقرأ|إقرأ|اقرا) (?:المزيد|التفاصيل|الخبر كاملا|المقال كاملا)|read more|continue reading|المزيد|التفاصيل)\s*(?:»|>>|\.{3}|…)?\s*$/iu;
+const CUT_END = /(?:…|\.{2,})\s*$/u;
+const SENTENCE_STOP = /[.!?؟۔](?:[\p{Pe}\p{Pf}"'»”]*)(?=\s)/gu;
+
+/**
+ * A teaser ends where the feed cut it: its "read more" link goes, and a last sentence cut off
+ * with "…" is dropped (a post never shows half a sentence). Complete sentences stay.
+ */
+function cutTeaser(paragraphs: string[]): string[] {
+  const out = [...paragraphs];
+  while (out.length > 0) {
+    const last = out[out.length - 1]!;
+    const trimmed = last.replace(READ_MORE, '').trim();
+    if (!CUT_END.test(trimmed)) {
+      if (trimmed === '') out.pop();
+      else {
+        out[out.length - 1] = trimmed;
+        break;
+      }
+      continue;
+    }
+    // Keep what ends before the cut sentence: up to the last sentence stop followed by a space.
+    let end = -1;
+    for (const match of trimmed.matchAll(SENTENCE_STOP)) end = match.index + match[0].length;
+    const kept = end === -1 ? '' : trimmed.slice(0, end).trim();
+    if (kept === '') out.pop();
+    else {
+      out[out.length - 1] = kept;
+      break;
+    }
+  }
+  return out;
 }
 
 function extractHtml(html: string, url: string | undefined): Extracted {
@@ -337,5 +402,7 @@ function withOptional(
     const value = optional[key];
     if (value !== undefined && value !== '') out[key] = value;
   }
+  const tags = (optional.tags ?? []).map((t) => collapse(stripUnsafeChars(t))).filter(Boolean);
+  if (tags.length > 0) out.tags = [...new Set(tags)].slice(0, 20);
   return out;
 }
