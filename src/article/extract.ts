@@ -179,16 +179,30 @@ function extractHtml(html: string, url: string | undefined): Extracted {
   const pageUrl = canonical && sameSite(canonical, url) ? canonical : url;
   const base = pageUrl ?? url;
   const timeEl = doc.querySelector('time[datetime]');
+  const ld = jsonLd(doc);
   const metadata = {
     ogTitle: meta('og:title', 'twitter:title'),
     docTitle: doc.querySelector('title')?.textContent ?? undefined,
     h1: doc.querySelector('h1')?.textContent ?? undefined,
-    siteName: meta('og:site_name', 'application-name'),
-    imageUrl: absoluteUrl(meta('og:image', 'og:image:secure_url', 'twitter:image'), base),
+    siteName: meta('og:site_name', 'application-name', 'twitter:app:name:iphone'),
+    imageUrl: absoluteUrl(
+      meta('og:image', 'og:image:secure_url', 'twitter:image', 'twitter:image:src') ?? ld.image,
+      base,
+    ),
     publishedAt:
       isoDate(meta('article:published_time', 'datePublished', 'pubdate')) ??
+      isoDate(ld.datePublished) ??
       isoDate(timeEl?.getAttribute('datetime')),
   };
+  const tags = [
+    ...ld.sections,
+    ...Array.from(
+      doc.querySelectorAll('meta[property="article:section" i], meta[property="article:tag" i]'),
+    )
+      .map((el) => el.getAttribute('content') ?? '')
+      .filter((t) => t.trim() !== ''),
+  ];
+  const footerName = copyrightName(doc);
 
   // Readability edits the document it is given, so the metadata above is read first.
   let article: ReturnType<Readability<DomElement>['parse']> = null;
@@ -203,8 +217,14 @@ function extractHtml(html: string, url: string | undefined): Extracted {
     // Too many elements or a document Readability cannot walk: use the body text below.
     article = null;
   }
-  const siteName = firstText(metadata.siteName, article?.siteName);
-  const rawTitle = firstText(article?.title, metadata.ogTitle, metadata.docTitle, metadata.h1);
+  const headline = firstText(ld.headline, metadata.ogTitle, metadata.h1);
+  const docTitle = firstText(metadata.docTitle);
+  const named = firstText(metadata.siteName, ld.publisher, footerName);
+  // <title> is "headline - Site" or "Site | headline": the part that is not the headline (or
+  // that names the site we know) is the site's name.
+  const split = splitTitle(docTitle, headline, named);
+  const siteName = named ?? split.site ?? firstText(article?.siteName) ?? publisherFromHost(base);
+  const rawTitle = firstText(headline, split.headline, article?.title, docTitle);
   const title = stripSiteSuffix(rawTitle ?? '', siteName);
 
   let paragraphs = article?.content ? htmlParagraphs(article.content) : [];
@@ -224,8 +244,159 @@ function extractHtml(html: string, url: string | undefined): Extracted {
       publisher: siteName,
       imageUrl: metadata.imageUrl,
       publishedAt: metadata.publishedAt ?? isoDate(article?.publishedTime ?? undefined),
+      tags,
     },
   );
+}
+
+interface LdFacts {
+  headline?: string;
+  datePublished?: string;
+  publisher?: string;
+  image?: string;
+  sections: string[];
+}
+
+const ARTICLE_TYPES =
+  /^(?:News|Reportage|Analysis|Opinion|Report|Review|Background)?(?:News)?Article$|^BlogPosting$|^LiveBlogPosting$/;
+
+/**
+ * The article facts of the page's JSON-LD: NewsArticle, Article, ReportageNewsArticle…, at the
+ * top level, in an array or inside @graph; a publisher given by @id is looked up in the graph.
+ */
+function jsonLd(doc: DomDocument): LdFacts {
+  const nodes: Record<string, unknown>[] = [];
+  const visit = (value: unknown, depth: number): void => {
+    if (depth > 4 || nodes.length > 200) return;
+    if (Array.isArray(value)) for (const v of value) visit(v, depth + 1);
+    else if (isRecord(value)) {
+      nodes.push(value);
+      if (value['@graph'] !== undefined) visit(value['@graph'], depth + 1);
+    }
+  };
+  for (const el of Array.from(doc.querySelectorAll('script[type="application/ld+json" i]'))) {
+    const text = el.textContent ?? '';
+    if (text.length > 500_000) continue;
+    try {
+      visit(JSON.parse(text), 0);
+    } catch {
+      // A broken block (trailing commas, HTML entities) is common; the page's other tags remain.
+    }
+  }
+  const byId = new Map<string, Record<string, unknown>>();
+  for (const node of nodes) if (typeof node['@id'] === 'string') byId.set(node['@id'], node);
+  const types = (node: Record<string, unknown>): string[] =>
+    ([] as unknown[]).concat(node['@type'] ?? []).filter((t): t is string => typeof t === 'string');
+  const articleNode = nodes.find((node) => types(node).some((t) => ARTICLE_TYPES.test(t)));
+  const facts: LdFacts = { sections: [] };
+  const site = nodes.find((node) => types(node).includes('WebSite'));
+  if (!articleNode) {
+    if (site) facts.publisher = textOf(site.name);
+    return facts;
+  }
+  facts.headline = textOf(articleNode.headline) ?? textOf(articleNode.name);
+  facts.datePublished = textOf(articleNode.datePublished);
+  let publisher = articleNode.publisher;
+  if (Array.isArray(publisher)) publisher = publisher[0];
+  if (isRecord(publisher) && publisher.name === undefined && typeof publisher['@id'] === 'string') {
+    publisher = byId.get(publisher['@id']);
+  }
+  facts.publisher =
+    (isRecord(publisher) ? textOf(publisher.name) : textOf(publisher)) ?? textOf(site?.name);
+  let image = articleNode.image;
+  if (Array.isArray(image)) image = image[0];
+  facts.image = isRecord(image) ? textOf(image.url) : textOf(image);
+  for (const key of ['articleSection', 'keywords']) {
+    const value = articleNode[key];
+    const list = Array.isArray(value)
+      ? value
+      : typeof value === 'string'
+        ? value.split(/[,،]/)
+        : [];
+    for (const v of list) {
+      const t = textOf(v);
+      if (t !== undefined && t.length <= 60) facts.sections.push(t);
+    }
+  }
+  return facts;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function textOf(value: unknown): string | undefined {
+  return typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined;
+}
+
+const COPYRIGHT =
+  /(?:©|\(c\)|copyright|حقوق\s+(?:الطبع|النشر|الطبع والنشر)?\s*محفوظة|جميع\s+الحقوق\s+محفوظة)/iu;
+
+/**
+ * The name in a copyright notice (footer or <meta name="copyright">): "© 2017 صحيفة الخليج اليوم.
+ * جميع الحقوق محفوظة", "جميع الحقوق محفوظة لـ دار الصباح", "حقوق النشر محفوظة لجريدة النهار".
+ */
+function copyrightName(doc: DomDocument): string | undefined {
+  const texts: string[] = [];
+  const metaCopyright = doc.querySelector('meta[name="copyright" i]')?.getAttribute('content');
+  if (metaCopyright) texts.push(metaCopyright);
+  for (const el of Array.from(
+    doc.querySelectorAll('footer, [class*="footer" i], [id*="footer" i], [class*="copyright" i]'),
+  ).slice(0, 20)) {
+    const t = el.textContent ?? '';
+    if (t.length < 2000) texts.push(...t.split(/\n/));
+  }
+  for (const raw of texts) {
+    const text = raw.replace(/\s+/g, ' ').trim();
+    if (!COPYRIGHT.test(text) || text.length > 300) continue;
+    const after = /(?:محفوظة|reserved)\s*(?:ل|لـ|لـ\s|ل\s|to\s)\s*["«“]?([^"»”.،,|©]{2,40})/iu.exec(
+      text,
+    );
+    const sign =
+      /(?:©|\(c\)|copyright)\s*(?:\d{4}(?:\s*[-–]\s*\d{4})?)?\s*([^.،,|©\d]{2,40}?)\s*(?:[.،,|]|جميع|all rights|$)/iu.exec(
+        text,
+      );
+    const name = (after?.[1] ?? sign?.[1])?.replace(/^(?:لـ|ل)\s*/u, '').trim();
+    if (name && name.split(/\s+/).length <= 5) return name;
+  }
+  return undefined;
+}
+
+const SPLITTER = /\s+(?:\||-|–|—|::|«|»|·)\s+/u;
+
+/** "headline - Site" or "Site | headline" → both parts, when one of them is the headline or the site. */
+function splitTitle(
+  docTitle: string | undefined,
+  headline: string | undefined,
+  site: string | undefined,
+): { headline?: string; site?: string } {
+  if (docTitle === undefined) return {};
+  const parts = docTitle
+    .split(SPLITTER)
+    .map((p) => p.trim())
+    .filter(Boolean);
+  if (parts.length < 2) return {};
+  const first = parts[0]!;
+  const last = parts[parts.length - 1]!;
+  const key = (t: string | undefined) => (t === undefined ? '' : matchKey(t));
+  if (site !== undefined) {
+    if (key(last) === key(site)) return { headline: parts.slice(0, -1).join(' - '), site: last };
+    if (key(first) === key(site)) return { headline: parts.slice(1).join(' - '), site: first };
+  }
+  if (headline !== undefined) {
+    const h = key(headline);
+    if (key(parts.slice(0, -1).join(' - ')) === h || key(first) === h)
+      return { headline: first, site: last };
+    if (key(parts.slice(1).join(' - ')) === h || key(last) === h)
+      return { headline: last, site: first };
+  }
+  // No other clue: the shorter end is the site's name, when it is clearly a name (≤ 5 words).
+  const words = (t: string) => t.split(/\s+/).length;
+  if (words(last) <= 5 && words(last) < words(first))
+    return { headline: parts.slice(0, -1).join(' - '), site: last };
+  if (words(first) <= 5 && words(first) < words(last))
+    return { headline: parts.slice(1).join(' - '), site: first };
+  return {};
 }
 
 /**
@@ -311,8 +482,10 @@ function firstImage(html: string, base: string | undefined): string | undefined 
 function stripSiteSuffix(title: string, siteName: string | undefined): string {
   if (!siteName) return title;
   const siteKey = matchKey(siteName);
-  const match = /^(.+?)\s+(?:\||-|–|—|::|»|·)\s+([^|]+)$/u.exec(title);
+  const match = /^(.+?)\s+(?:\||-|–|—|::|»|«|·)\s+([^|]+)$/u.exec(title);
   if (match && matchKey(match[2]!) === siteKey) return match[1]!.trim();
+  const front = /^([^|]+?)\s+(?:\||-|–|—|::|»|«|·)\s+(.+)$/u.exec(title);
+  if (front && matchKey(front[1]!) === siteKey) return front[2]!.trim();
   return title;
 }
 

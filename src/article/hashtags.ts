@@ -102,7 +102,8 @@ export function pickHashtags(
     let best: { end: number; together: number } | undefined;
     for (let end = i + 1; end < Math.min(singles.length, i + MAX_NAME_WORDS); end++) {
       const words = singles.slice(i, end + 1);
-      if (words.slice(1).some((w) => w.clitic)) break;
+      const added = words[words.length - 1]!;
+      if (added.clitic || (!isParticle(added.key) && !isTagWord(added.key))) break;
       const together = runMentions(
         words.map((w) => w.key),
         bodyTokens,

@@ -293,7 +293,7 @@ function feedCandidates(
     if (fingerprints.length === 0) continue;
     const base = rawFromFeedItem(item, {
       sourceId: source.id,
-      publisher: source.publisher || feed.title,
+      publisher: source.publisher || feed.publisher,
       review: source.mode === 'review',
     });
     out.push({
