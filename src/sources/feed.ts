@@ -289,7 +289,9 @@ export function findSiteName(html: string): string | undefined {
   const meta =
     doc.querySelector('meta[property="og:site_name" i]') ??
     doc.querySelector('meta[name="application-name" i]');
-  const name = str(meta?.getAttribute('content')) ?? str(doc.querySelector('title')?.textContent);
+  const site = str(meta?.getAttribute('content'));
+  // A <title> carries the page's section too ("الرئيسية - صحيفة الخليج اليوم"): keep the name.
+  const name = site ?? publisherFromFeedTitle(str(doc.querySelector('title')?.textContent));
   return name === undefined ? undefined : oneLine(name, 120) || undefined;
 }
 
