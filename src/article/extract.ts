@@ -95,7 +95,27 @@ export function isHeadlineLine(line: string, rest: string): boolean {
   const words = text.split(/\s+/).length;
   if (words > MAX_HEADLINE_WORDS) return false;
   if (/(?:[.…:،,؛;]|\.\.)[\p{Pe}\p{Pf}"'»”]*$/u.test(text)) return false;
-  return splitSentences(text).length === 1;
+  if (splitSentences(text).length !== 1) return false;
+  return !startsHardWrappedText(text, rest);
+}
+
+/**
+ * Newspaper text often arrives hard-wrapped: every line about as long, most ending mid-sentence.
+ * A first line as long as the others is then the start of the first sentence, not a headline.
+ */
+function startsHardWrappedText(first: string, rest: string): boolean {
+  const lines = rest
+    .split(/\r\n|[\r\n]/)
+    .map((l) => l.trim())
+    .filter((l) => l !== '')
+    .slice(0, 12);
+  const open = lines.filter(
+    (l) => l.split(/\s+/).length >= 6 && !/[.!?؟…:][\p{Pe}\p{Pf}"'»”]*$/u.test(l),
+  );
+  if (open.length < 2 || open.length < lines.length / 2) return false;
+  const lengths = open.map((l) => l.length).sort((a, b) => a - b);
+  const median = lengths[Math.floor(lengths.length / 2)] ?? 0;
+  return first.length >= 0.6 * median;
 }
 
 function extractFeedItem(item: FeedItem, url: string | undefined): Extracted {

@@ -291,6 +291,19 @@ ${SECOND}`,
     expect(article.summary[0]).toBe(LEAD);
   });
 
+  it('hard-wrapped newspaper text: the first wrapped line is the start of the lead', () => {
+    const text = [
+      'عمان - الرأي - دعا معهد ثربانتس بعمان للمشاركة بمسابقة الرسم الاولى للاطفال',
+      'المقيمين في الاردن والذين تتراوح اعمارهم ما بين 4 و12 سنة، وعنوان مسابقة الرسم',
+      'هو عام الكيخوتي الذي يحتفل به المعهد هذا العام مع شركائه في المملكة.',
+      'وتضمنت شروط المسابقة تنظيم مسابقة رسم للاطفال في ثلاث فئات عمرية مختلفة',
+      'على ان تسلم الرسومات الى سكرتارية المعهد قبل نهاية الشهر المقبل.',
+    ].join('\n');
+    const article = buildArticle(rawFromInput(text, { receivedAt: RECEIVED }));
+    expect(article.summary[0]).toMatch(/^دعا معهد ثربانتس بعمان/);
+    expect(article.summary[0]).toContain('المقيمين في الاردن');
+  });
+
   it('an HTML story without any title takes its title from the lead', () => {
     const article = buildArticle({
       html: `<body><p>${LEAD}</p><p>${SECOND}</p></body>`,
