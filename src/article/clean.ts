@@ -648,6 +648,19 @@ function matchDateline(text: string, known: Set<string>): Dateline | undefined {
   if (dashed && isPlace(dashed[1]!) && isPlace(dashed[2]!)) {
     return withName(dashed[0].length, dashed[2]!);
   }
+  // "عمان - الرأي - دعا ...", "عمان- الرأي- ": city, dash, outlet, dash.
+  const twice =
+    /^\s*([^\n:()\-–—.،؛!?؟]{1,25}?)\s*[-–—]\s*([^\n:()\-–—.،؛!?؟]{1,25}?)\s*[-–—]\s*/u.exec(text);
+  if (
+    twice &&
+    twice[0].length < text.length &&
+    wordCount(keyOf(twice[1]!)) <= 2 &&
+    wordCount(keyOf(twice[2]!)) <= 3 &&
+    isPlace(twice[1]!) &&
+    isPlace(twice[2]!)
+  ) {
+    return withName(twice[0].length, twice[2]!);
+  }
   const named = /^\s*([^\n:()\-–—.،؛!?؟"“”«»]{1,40}?)\s*(?::|\s[-–—])\s*/u.exec(text);
   if (named && named[0].length < text.length) {
     const key = keyOf(named[1]!);
