@@ -98,6 +98,31 @@ describe('real pages saved by other projects', () => {
   });
 });
 
+describe('a page in the LBCI shape: initials in a name', () => {
+  const LEAD =
+    'كشفت وثائق أميركية رفعت عنها السرية أن الرئيس الأميركي جون إف. كينيدي تلقى تحذيرات أمنية قبل اغتياله في دالاس عام 1963.';
+  const page = `<!doctype html><html lang="ar"><head><meta charset="utf-8">
+<meta property="og:site_name" content="LBCI Lebanon"><meta property="og:title" content="وثائق جديدة عن اغتيال كينيدي">
+<title>وثائق جديدة عن اغتيال كينيدي - LBCI Lebanon</title></head><body><article>
+<h1>وثائق جديدة عن اغتيال كينيدي</h1><p>${LEAD}</p>
+<p>وأوضحت الوثائق أن أجهزة الاستخبارات تابعت تحركات لي هارفي أوزوالد قبل أسابيع من الاغتيال في تكساس.</p>
+<p>ويأتي نشر الوثائق بعد عقود من الجدل حول ملابسات الاغتيال في الولايات المتحدة.</p></article></body></html>`;
+
+  it('the post starts with the whole lead sentence, not mid-sentence after إف.', () => {
+    const article = buildArticle(
+      rawFromInput(page, { url: 'https://www.lbcgroup.example/news/1/ar', receivedAt: RECEIVED }),
+    );
+    check(article, {
+      title: 'وثائق جديدة عن اغتيال كينيدي',
+      publisher: 'LBCI Lebanon',
+      lead: 'كشفت وثائق أميركية',
+      chrome: [],
+    });
+    expect(article.summary[0]).toBe(LEAD);
+    for (const s of article.summary) expect(s).not.toMatch(/^كينيدي/);
+  });
+});
+
 // ---- pages built around ANT articles, in the shapes publishers serve ---------------------------
 
 const DOCS: AntArticle[] = [
