@@ -150,6 +150,26 @@ export function pickHashtags(
     });
   }
 
+  // Two title words next to each other that the story writes side by side nearly every time the
+  // rarer one appears are pieces of one name (سفيان طوبال), even when that is only once.
+  for (let i = 0; i + 1 < singles.length; i++) {
+    const a = singles[i]!;
+    const b = singles[i + 1]!;
+    if (inNames.has(i) || inNames.has(i + 1) || b.clitic) continue;
+    if (a.mentions < MIN_MENTIONS || b.mentions < MIN_MENTIONS) continue;
+    const together = runMentions([a.key, b.key], bodyTokens);
+    if (together < 1 || together < 0.7 * Math.min(a.mentions, b.mentions)) continue;
+    names.push({
+      display: `${a.display}_${b.display}`,
+      key: `${a.key} ${b.key}`,
+      clitic: a.clitic,
+      mentions: Math.max(a.mentions, b.mentions),
+      position: i,
+    });
+    inNames.add(i);
+    inNames.add(i + 1);
+  }
+
   const ranked = [...names, ...singles.filter((_, i) => !inNames.has(i)), ...extra]
     .filter((c) => c.mentions >= MIN_MENTIONS && !isParticle(c.key))
     .sort((x, y) => y.mentions - x.mentions || x.position - y.position);
@@ -188,6 +208,17 @@ function titleWords(title: string, counts: Map<string, number>): TitleWord[] {
     const display = match[0].replace(/[\u200c\u200d]/g, '');
     const key = tokenize(display).join('');
     if (key === '') continue;
+    // لل is ل + ال with the alef dropped (للأطفال = ل + الأطفال): the tag is the ال form.
+    if (key.startsWith('لل') && key.length >= 5) {
+      const letters = Array.from(display);
+      const cut = letters.findIndex((ch, i) => i > 0 && /\p{L}/u.test(ch));
+      out.push({
+        display: `ا${letters.slice(cut).join('')}`,
+        key: `ا${key.slice(1)}`,
+        clitic: true,
+      });
+      continue;
+    }
     const clitic = PROCLITICS.find((c) => {
       const rest = key.slice(c.length);
       return (
