@@ -369,9 +369,8 @@ function copyrightName(doc: DomDocument): string | undefined {
   for (const raw of texts) {
     const text = raw.replace(/\s+/g, ' ').trim();
     if (!COPYRIGHT.test(text) || text.length > 300) continue;
-    const after = /(?:محفوظة|reserved)\s*(?:ل|لـ|لـ\s|ل\s|to\s)\s*["«“]?([^"»”.،,|©]{2,40})/iu.exec(
-      text,
-    );
+    const after =
+      /(?:محفوظة|reserved)\s*(?:لـ|ل|to\s)\s*["«“]?([^"»”.،,|©ـ][^"»”.،,|©]{1,39})/iu.exec(text);
     const sign =
       /(?:©|\(c\)|copyright)\s*(?:\d{4}(?:\s*[-–]\s*\d{4})?)?\s*([^.،,|©\d]{2,40}?)\s*(?:[.،,|]|جميع|all rights|$)/iu.exec(
         text,
