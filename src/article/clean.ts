@@ -474,9 +474,11 @@ export function cleanParagraphs(paragraphs: string[], opts: CleanOptions = {}): 
       .map(keyOf)
       .filter((key) => key !== ''),
   );
+  let leadSeen = false;
   for (const line of lines) {
     if (line.kind !== 'story' || !line.first) continue;
-    const dateline = matchDateline(line.text, known);
+    const dateline = matchDateline(line.text, known, !leadSeen);
+    leadSeen = true;
     if (!dateline) continue;
     line.text = line.text.slice(dateline.length).trim();
     if (dateline.name) datelineNames.push(dateline.name);
@@ -531,7 +533,7 @@ function classify(line: Line): Kind {
   }
   if (BACK_TO_TOP.has(key)) return 'top';
   if (AD_LABELS.has(key)) return 'chrome';
-  if (isTimestamp(words)) return 'chrome';
+  if (isTimestamp(words, text)) return 'chrome';
   if (
     words.length <= 8 &&
     (BYLINE.test(text) || (BYLINE_NO_COLON.test(text) && words.length <= 5))
@@ -567,8 +569,9 @@ function classify(line: Line): Kind {
 }
 
 /** A line of a date, a time and stamp words only ("الأحد، 04 آب/اغسطس 2013، آخر تحديث 02:21 (GMT+0400)"). */
-function isTimestamp(words: string[]): boolean {
-  if (words.length > 20 || !words.some((w) => /\d/.test(w))) return false;
+function isTimestamp(words: string[], text: string): boolean {
+  // "الأربعاء 15 مارس :" heads a list of fixtures: it is story text.
+  if (words.length > 20 || !words.some((w) => /\d/.test(w)) || /:\s*$/.test(text)) return false;
   return words.every((w) => /^\d+$/.test(w) || DATE_WORDS.has(w) || /^(?:gmt|utc)\d*$/.test(w));
 }
 
@@ -635,7 +638,7 @@ interface Dateline {
 }
 
 /** A dateline at the start of a paragraph: "(أ ف ب) -", "بيروت (رويترز) -", "طهران - إرنا:", "NAME:". */
-function matchDateline(text: string, known: Set<string>): Dateline | undefined {
+function matchDateline(text: string, known: Set<string>, lead: boolean): Dateline | undefined {
   const paren = /^\s*(?:([^()\n:؛.!?؟]{1,40}?)\s*)?\(([^()\n]{1,30})\)\s*(?:--|[-–—:])\s*/u.exec(
     text,
   );
@@ -648,12 +651,17 @@ function matchDateline(text: string, known: Set<string>): Dateline | undefined {
   if (dashed && isPlace(dashed[1]!) && isPlace(dashed[2]!)) {
     return withName(dashed[0].length, dashed[2]!);
   }
-  // "عمان - الرأي - دعا ...", "عمان- الرأي- ": city, dash, outlet, dash.
-  const twice =
-    /^\s*([^\n:()\-–—.،؛!?؟]{1,25}?)\s*[-–—]\s*([^\n:()\-–—.،؛!?؟]{1,25}?)\s*[-–—]\s*/u.exec(text);
+  // "عمان - الرأي - دعا ...", "عمان- الرأي- ": city, dash, outlet, dash; only before the lead
+  // (a score line "فريق - فريق 3 - 1" or a list "تقني- تقني أول -" further down is story text).
+  const twice = !lead
+    ? null
+    : /^\s*([^\n:()\-–—.،؛!?؟]{1,25}?)\s*[-–—]\s*([^\n:()\-–—.،؛!?؟]{1,25}?)\s*[-–—]\s*/u.exec(
+        text,
+      );
   if (
     twice &&
-    twice[0].length < text.length &&
+    wordCount(text.slice(twice[0].length)) >= 4 &&
+    !/\p{N}/u.test(twice[0]) &&
     wordCount(keyOf(twice[1]!)) <= 2 &&
     wordCount(keyOf(twice[2]!)) <= 3 &&
     isPlace(twice[1]!) &&

@@ -273,4 +273,13 @@ describe('cleanParagraphs: chrome met in real pages (issue 10)', () => {
   ])('story text that looks like chrome stays: %s', (line) => {
     expect(cleanParagraphs([line, STORY]).paragraphs).toEqual([line, STORY]);
   });
+
+  // Seen in ANT sports and jobs stories: a score, a fixture-list heading, a dashed list.
+  it.each([
+    'جندوبة الرياضية - قرمبالية الرياضية 3 - 1',
+    '* الأربعاء 15 مارس :',
+    'واضع برامج -تقني- تقني أول -تقني رئيس متصرف كتابة محكمة',
+  ])('inside the story, not a dateline or a timestamp: %s', (line) => {
+    expect(cleanParagraphs([STORY, line, STORY]).paragraphs).toEqual([STORY, line, STORY]);
+  });
 });
