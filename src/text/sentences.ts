@@ -61,6 +61,7 @@ const CLOSERS: Record<string, string> = { '«': '»', '(': ')', '[': ']' };
 const CURLY: Record<string, string> = { '“': '”', '”': '“' };
 // An unclosed quote must not swallow the rest of a long text: joining stops at this length.
 const MAX_JOINED_CHARS = 1200;
+const MAX_ELLIPSIS_JOIN_CHARS = 200;
 
 // Every dotted prefix of each abbreviation (أ. أ.ف. أ.ف.ب.) in matching form, because the
 // segmenter cuts inside them: a segment ending in one of these continues into the next.
@@ -122,7 +123,8 @@ function continuesAfter(current: string, next: string | undefined): boolean {
   const tail = current.trimEnd();
   if (endsWithAbbreviation(current) || LATIN_INITIAL.test(tail)) return true;
   // An ellipsis at the very end of a paragraph still ends it; inside, the sentence goes on.
-  if (ELLIPSIS.test(tail)) return true;
+  // Arabic also writes "..." between whole sentences: past ~35 words, it ends one.
+  if (ELLIPSIS.test(tail)) return current.length < MAX_ELLIPSIS_JOIN_CHARS;
   return current.length < MAX_JOINED_CHARS && insideSpan(current);
 }
 

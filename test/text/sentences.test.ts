@@ -194,3 +194,9 @@ describe('splitSentences: initials, numbers, links and quotes (issue 10)', () =>
     expect(splitSentences(input).length).toBeGreaterThan(10);
   });
 });
+
+it('a long run of "..." separated sentences is still split', () => {
+  const sentence = 'وتواصلت الاحتجاجات في المدينة طوال اليوم رغم الأمطار الغزيرة والبرد الشديد';
+  const input = Array.from({ length: 8 }, () => sentence).join('... ');
+  expect(splitSentences(input).length).toBeGreaterThan(2);
+});
