@@ -6,6 +6,8 @@
 // A change to the summarizer is tuned on one fold and judged on the other, then the other way round.
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { rawFromInput } from '../src/article/input.ts';
+import { buildArticle } from '../src/article/pipeline.ts';
 import { countWords, storySentences, summarize } from '../src/article/summarize.ts';
 import { splitParagraphs } from '../src/text/sentences.ts';
 import { foldOf, type PairedDifference, pairedDifference } from './summary/folds.ts';
@@ -19,6 +21,8 @@ const FOLD_RESULTS = resolve(process.cwd(), 'bench/results/summary-folds.json');
 
 interface Topic {
   id: string;
+  /** The article file as a user would paste it (no headline line in EASC). */
+  text: string;
   paragraphs: string[];
   sentences: string[];
   references: string[];
@@ -35,7 +39,8 @@ function loadTopics(): Topic[] {
     .sort()
     .map((id) => {
       const dir = join(EASC, id);
-      const paragraphs = splitParagraphs(readText(join(dir, 'article.txt')));
+      const text = readText(join(dir, 'article.txt'));
+      const paragraphs = splitParagraphs(text);
       const references = readdirSync(dir)
         .filter((name) => /^summary-[A-E]\.txt$/.test(name))
         .sort()
@@ -44,7 +49,7 @@ function loadTopics(): Topic[] {
         references.reduce((sum, ref) => sum + countWords(ref), 0) / references.length,
       );
       // Every method picks from the same sentences (hard-wrapped lines re-joined).
-      return { id, paragraphs, sentences: storySentences(paragraphs), references, budget };
+      return { id, text, paragraphs, sentences: storySentences(paragraphs), references, budget };
     });
 }
 
@@ -58,7 +63,40 @@ const METHODS: Record<string, Method> = {
   'ours (default 2–3 sentences)': (t) => summarize(t.paragraphs),
   'Lead-3': (t) => t.sentences.slice(0, 3),
   'Lead, same 2–3 rule': (t) => leadDefault(t.sentences),
+  // The post a channel gets: the whole pipeline on the pasted text, headline detection included.
+  'post (pipeline, default)': (t) => postSummary(t),
+  // Cut at exactly the post's word count, as ROUGE at a fixed length does (the budgeted
+  // Lead-N above may overshoot by part of a sentence, which would favour it).
+  'Lead at the post’s length': (t) => [
+    t.sentences
+      .join(' ')
+      .split(/\s+/)
+      .slice(0, countWords(postSummary(t).join(' ')))
+      .join(' '),
+  ],
+  // The same pipeline at the human summaries' length, against Lead-N at that budget.
+  'post at the human length': (t) =>
+    buildArticle(rawFromInput(t.text, { receivedAt: '2026-01-01T00:00:00.000Z' }), {
+      words: t.budget,
+    }).summary,
+  'post at the human length, first line as headline (old)': (t) =>
+    summarize(t.paragraphs.slice(1), { title: t.paragraphs[0] ?? '', words: t.budget }),
+  // The old rule, for comparison: the first line is always the headline, left out of the summary.
+  'post, first line as headline (old)': (t) =>
+    summarize(t.paragraphs.slice(1), { title: t.paragraphs[0] ?? '' }),
 };
+
+const postCache = new Map<string, string[]>();
+function postSummary(t: Topic): string[] {
+  let summary = postCache.get(t.id);
+  if (summary === undefined) {
+    summary = buildArticle(
+      rawFromInput(t.text, { receivedAt: '2026-01-01T00:00:00.000Z' }),
+    ).summary;
+    postCache.set(t.id, summary);
+  }
+  return summary;
+}
 
 interface Row {
   method: string;
@@ -92,6 +130,9 @@ const PAIRS: [string, string][] = [
   ['ours', 'Lead-N'],
   ['ours', 'TextRank'],
   ['ours (default 2–3 sentences)', 'Lead, same 2–3 rule'],
+  ['post (pipeline, default)', 'Lead at the post’s length'],
+  ['post (pipeline, default)', 'post, first line as headline (old)'],
+  ['post at the human length', 'Lead-N'],
 ];
 
 function compare(rows: Row[], a: string, b: string): PairedDifference {

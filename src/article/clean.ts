@@ -25,6 +25,7 @@ type Kind =
   | 'captcha'
   | 'top'
   | 'share'
+  | 'byline'
   | 'chrome';
 
 interface Line {
@@ -90,8 +91,136 @@ const COMMENT_PREFIXES = [
     'required fields are marked',
     'save my name',
     'post comment',
+    'ترحب شبكة',
+    'الآراء الواردة أدناه',
+    'الآراء الواردة في التعليقات',
+    'التعليقات المنشورة لا تعبر',
   ]),
 ];
+
+// Weekdays, months (Gregorian, Levantine, Maghrebi) and the words of a "published / updated" stamp.
+const DATE_WORDS = keys([
+  'الأحد',
+  'الاثنين',
+  'الإثنين',
+  'الثلاثاء',
+  'الأربعاء',
+  'الخميس',
+  'الجمعة',
+  'السبت',
+  'يناير',
+  'فبراير',
+  'مارس',
+  'أبريل',
+  'ابريل',
+  'مايو',
+  'ماي',
+  'يونيو',
+  'يوليو',
+  'أغسطس',
+  'اغسطس',
+  'سبتمبر',
+  'أكتوبر',
+  'نوفمبر',
+  'ديسمبر',
+  'جانفي',
+  'فيفري',
+  'أفريل',
+  'جوان',
+  'جويلية',
+  'أوت',
+  'كانون',
+  'الثاني',
+  'الأول',
+  'شباط',
+  'آذار',
+  'نيسان',
+  'أيار',
+  'حزيران',
+  'تموز',
+  'آب',
+  'أيلول',
+  'تشرين',
+  'آخر',
+  'اخر',
+  'تحديث',
+  'التحديث',
+  'نشر',
+  'في',
+  'بتاريخ',
+  'تاريخ',
+  'النشر',
+  'منذ',
+  'ساعة',
+  'ساعات',
+  'دقيقة',
+  'دقائق',
+  'ص',
+  'م',
+  'صباحا',
+  'مساء',
+  'مساءً',
+  'صباحاً',
+  'بتوقيت',
+  'gmt',
+  'utc',
+  'am',
+  'pm',
+  'updated',
+  'published',
+  'last',
+  'update',
+  'jan',
+  'feb',
+  'mar',
+  'apr',
+  'may',
+  'jun',
+  'jul',
+  'aug',
+  'sep',
+  'oct',
+  'nov',
+  'dec',
+]);
+// Who wrote, interviewed, photographed or translated: a byline, not story text.
+const BYLINE =
+  /^\s*(?:حوار|كتب|كتبت|بقلم|إعداد|اعداد|تصوير|مراسل|مراسلة|تقرير|متابعة|ترجمة|تحرير|إشراف|اشراف|by|written by|reporting by)\s*[:：\-–—]?\s*(\S.*)$/iu;
+const BYLINE_NO_COLON = /^\s*(?:بقلم|by)\s/iu;
+// Image captions and photo credits.
+const CAPTION =
+  /^\s*[([]?\s*(?:صورة|الصورة|صور|مصدر الصورة|حقوق الصورة|صورة أرشيفية|صورة ارشيفية|أرشيفية|photo|image|credit|getty images)\s*(?:[:：\-–—)\]]|$)/iu;
+const CHROME_PREFIXES = [
+  ...keys([
+    'اشترك في النشرة',
+    'اشترك في نشرتنا',
+    'اشترك في قناتنا',
+    'اشترك الآن',
+    'اشترك مجانا',
+    'سجل في النشرة',
+    'النشرة البريدية',
+    'النشرة الإخبارية',
+    'أدخل بريدك الإلكتروني',
+    'ادخل بريدك الالكتروني',
+    'للاشتراك في',
+    'subscribe to',
+    'sign up for',
+    'newsletter',
+    'طالع أيضا',
+    'طالع أيضاً',
+    'تابع القراءة',
+    'scroll to continue',
+    'view this post on instagram',
+    'a post shared by',
+    'عرض هذا المنشور على',
+  ]),
+];
+const COPYRIGHT_LINE =
+  /(?:©|\(c\)\s*\d{4}|copyright|حقوق\s+(?:الطبع|النشر|الطبع والنشر)\s+محفوظة|جميع\s+الحقوق\s+محفوظة|all rights reserved)/iu;
+const COOKIE_LINE = /(?:ملفات تعريف الارتباط|الكوكيز|كوكيز|cookies?\b)/iu;
+const EMBED_LINE = /(?:pic\.twitter\.com\/|—\s*[^—]{1,60}\(@\w{1,30}\)|\bt\.co\/\w+$)/u;
+const WORDPRESS_FOOTER =
+  /^(?:the post .+ appeared first on .+|ظهرت المقالة .+ (?:أولا|أولاً|اولا) على .+)$/iu;
 const COMMENT_LINES = keys([
   'التعليقات',
   'تعليقات',
@@ -337,6 +466,7 @@ export function cleanParagraphs(paragraphs: string[], opts: CleanOptions = {}): 
     }
   }
   dropBoilerplateTail(lines);
+  dropStandfirstBeforeByline(lines);
 
   const known = new Set(
     [...(opts.knownNames ?? []), ...followUsNames, ...sourceNames]
@@ -344,9 +474,11 @@ export function cleanParagraphs(paragraphs: string[], opts: CleanOptions = {}): 
       .map(keyOf)
       .filter((key) => key !== ''),
   );
+  let leadSeen = false;
   for (const line of lines) {
     if (line.kind !== 'story' || !line.first) continue;
-    const dateline = matchDateline(line.text, known);
+    const dateline = matchDateline(line.text, known, !leadSeen);
+    leadSeen = true;
     if (!dateline) continue;
     line.text = line.text.slice(dateline.length).trim();
     if (dateline.name) datelineNames.push(dateline.name);
@@ -401,6 +533,22 @@ function classify(line: Line): Kind {
   }
   if (BACK_TO_TOP.has(key)) return 'top';
   if (AD_LABELS.has(key)) return 'chrome';
+  if (isTimestamp(words, text)) return 'chrome';
+  if (
+    words.length <= 8 &&
+    (BYLINE.test(text) || (BYLINE_NO_COLON.test(text) && words.length <= 5))
+  ) {
+    // "كتب" opens reported speech too: a byline has a colon or is a bare name of a few words.
+    if (/[:：\-–—]/.test(text.slice(0, 16)) || words.length <= 4) return 'byline';
+  }
+  if (words.length <= 12 && CAPTION.test(text)) return 'chrome';
+  if (words.length <= 25 && CHROME_PREFIXES.some((p) => startsWithWords(key, p))) return 'chrome';
+  if (words.length <= 30 && (COPYRIGHT_LINE.test(text) || COOKIE_LINE.test(text))) {
+    // A story may discuss cookies or copyright law; a notice is short and has no sentence of news.
+    if (COPYRIGHT_LINE.test(text) || /موافق|أوافق|accept|ok\b|سياسة/iu.test(text)) return 'chrome';
+  }
+  if (words.length <= 60 && EMBED_LINE.test(text)) return 'chrome';
+  if (WORDPRESS_FOOTER.test(text)) return 'chrome';
   if (
     words.length <= 12 &&
     /^[^.!?؟]*:/u.test(text) &&
@@ -418,6 +566,13 @@ function classify(line: Line): Kind {
   }
   if (isFollowUs(words)) return 'follow';
   return 'story';
+}
+
+/** A line of a date, a time and stamp words only ("الأحد، 04 آب/اغسطس 2013، آخر تحديث 02:21 (GMT+0400)"). */
+function isTimestamp(words: string[], text: string): boolean {
+  // "الأربعاء 15 مارس :" heads a list of fixtures: it is story text.
+  if (words.length > 20 || !words.some((w) => /\d/.test(w)) || /:\s*$/.test(text)) return false;
+  return words.every((w) => /^\d+$/.test(w) || DATE_WORDS.has(w) || /^(?:gmt|utc)\d*$/.test(w));
 }
 
 /** "تابع X على التلغرام", "تابعونا على فيسبوك وتويتر": a short line, a follow verb, a platform. */
@@ -462,6 +617,20 @@ function dropBoilerplateTail(lines: Line[]): void {
   }
 }
 
+const STANDFIRST_PARAGRAPHS = 3;
+
+/**
+ * A byline among the first paragraphs separates the page's standfirst (kicker, highlights) from
+ * the story: what comes before it is the headline's company, not the lead (Assabah's interviews).
+ */
+function dropStandfirstBeforeByline(lines: Line[]): void {
+  const byline = lines.findIndex((line) => line.kind === 'byline');
+  if (byline <= 0 || lines[byline]!.para >= STANDFIRST_PARAGRAPHS) return;
+  const after = lines.slice(byline + 1).some((line) => line.kind === 'story');
+  if (!after) return;
+  for (let i = 0; i < byline; i++) if (lines[i]!.kind === 'story') lines[i]!.kind = 'chrome';
+}
+
 interface Dateline {
   /** How many characters of the paragraph it takes (separator and spaces included). */
   length: number;
@@ -469,8 +638,10 @@ interface Dateline {
 }
 
 /** A dateline at the start of a paragraph: "(أ ف ب) -", "بيروت (رويترز) -", "طهران - إرنا:", "NAME:". */
-function matchDateline(text: string, known: Set<string>): Dateline | undefined {
-  const paren = /^\s*(?:([^()\n:؛.!?؟]{1,40}?)\s*)?\(([^()\n]{1,30})\)\s*[-–—:]\s*/u.exec(text);
+function matchDateline(text: string, known: Set<string>, lead: boolean): Dateline | undefined {
+  const paren = /^\s*(?:([^()\n:؛.!?؟]{1,40}?)\s*)?\(([^()\n]{1,30})\)\s*(?:--|[-–—:])\s*/u.exec(
+    text,
+  );
   // An agency in brackets has no digits: "(75 عاما) -" is an aside, not a credit.
   if (paren && !/\p{N}/u.test(paren[2]!) && (paren[1] === undefined || isPlace(paren[1]))) {
     return withName(paren[0].length, paren[2]!);
@@ -479,6 +650,24 @@ function matchDateline(text: string, known: Set<string>): Dateline | undefined {
     /^\s*([^\n:()\-–—.،؛!?؟]{1,30}?)\s*[-–—]\s*([^\n:()\-–—.،؛!?؟]{1,30}?)\s*:\s*/u.exec(text);
   if (dashed && isPlace(dashed[1]!) && isPlace(dashed[2]!)) {
     return withName(dashed[0].length, dashed[2]!);
+  }
+  // "عمان - الرأي - دعا ...", "عمان- الرأي- ": city, dash, outlet, dash; only before the lead
+  // (a score line "فريق - فريق 3 - 1" or a list "تقني- تقني أول -" further down is story text).
+  const twice = !lead
+    ? null
+    : /^\s*([^\n:()\-–—.،؛!?؟]{1,25}?)\s*[-–—]\s*([^\n:()\-–—.،؛!?؟]{1,25}?)\s*[-–—]\s*/u.exec(
+        text,
+      );
+  if (
+    twice &&
+    wordCount(text.slice(twice[0].length)) >= 4 &&
+    !/\p{N}/u.test(twice[0]) &&
+    wordCount(keyOf(twice[1]!)) <= 2 &&
+    wordCount(keyOf(twice[2]!)) <= 3 &&
+    isPlace(twice[1]!) &&
+    isPlace(twice[2]!)
+  ) {
+    return withName(twice[0].length, twice[2]!);
   }
   const named = /^\s*([^\n:()\-–—.،؛!?؟"“”«»]{1,40}?)\s*(?::|\s[-–—])\s*/u.exec(text);
   if (named && named[0].length < text.length) {

@@ -127,3 +127,140 @@ function cleanNames(names: string[] | undefined): string[] {
   if (!Array.isArray(names)) return [];
   return names.map(cleanName).filter((name): name is string => name !== undefined);
 }
+
+// What follows a feed's or page's name in its title: a section, "home page", a slogan word.
+const SECTION_WORDS = new Set(
+  [
+    'الرئيسية',
+    'الرئيسيه',
+    'الصفحة',
+    'الصفحه',
+    'صفحۂ',
+    'اول',
+    'أول',
+    'الأولى',
+    'الاولى',
+    'أخبار',
+    'اخبار',
+    'الأخبار',
+    'الاخبار',
+    'آخر',
+    'اخر',
+    'عاجل',
+    'العاجلة',
+    'جميع',
+    'كل',
+    'سياسة',
+    'السياسة',
+    'اقتصاد',
+    'الاقتصاد',
+    'رياضة',
+    'الرياضة',
+    'ثقافة',
+    'فن',
+    'منوعات',
+    'محليات',
+    'دوليات',
+    'عربي',
+    'دولي',
+    'العالم',
+    'مقالات',
+    'الرأي',
+    'رأي',
+    'تقارير',
+    'فيديو',
+    'صور',
+    'خلاصات',
+    'خلاصة',
+    'موجز',
+    'أهم',
+    'home',
+    'homepage',
+    'front',
+    'page',
+    'latest',
+    'news',
+    'top',
+    'stories',
+    'headlines',
+    'rss',
+    'feed',
+    'all',
+    'world',
+    'politics',
+    'sport',
+    'sports',
+    'business',
+    'opinion',
+    'main',
+    'breaking',
+  ].map((w) => w.toLowerCase()),
+);
+const TITLE_SEPARATOR = /\s+(?:\||-|–|—|::|»|«|·|:)\s+/u;
+
+/**
+ * The publisher's name from a feed title: "BBC Arabic | الصفحة الرئيسية" → "BBC Arabic",
+ * "آخر الأخبار - الجزيرة نت" → "الجزيرة نت". The part that is all section words goes; of the
+ * rest, the part naming the site's host wins, else the shortest (a slogan is longer than a name).
+ */
+export function publisherFromFeedTitle(
+  title: string | undefined,
+  siteUrl?: string,
+): string | undefined {
+  const clean = cleanName(title);
+  if (clean === undefined) return undefined;
+  const parts = clean
+    .split(TITLE_SEPARATOR)
+    .map((p) => p.trim())
+    .filter((p) => p !== '');
+  if (parts.length <= 1) return clean;
+  const named = parts.filter((part) => !isSectionOnly(part));
+  if (named.length === 0) return parts[0];
+  if (named.length === 1) return named[0];
+  const host = hostWords(siteUrl);
+  const byHost = named.find((part) => host.some((h) => compact(part).includes(h)));
+  if (byHost !== undefined) return byHost;
+  return named.reduce((a, b) => (wordsOf(b) < wordsOf(a) ? b : a));
+}
+
+function isSectionOnly(part: string): boolean {
+  const words = part
+    .toLowerCase()
+    .split(/[\s|,،]+/u)
+    .filter(Boolean);
+  return (
+    words.length > 0 &&
+    words.every((w) => SECTION_WORDS.has(w) || SECTION_WORDS.has(w.replace(/^و/u, '')))
+  );
+}
+
+function wordsOf(text: string): number {
+  return text.split(/\s+/).length;
+}
+
+function compact(text: string): string {
+  return text.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, '');
+}
+
+/** "https://www.bbc.com/arabic" → ["bbc"]; "feeds.bbcurdu.com" → ["bbcurdu"]. */
+function hostWords(url: string | undefined): string[] {
+  if (typeof url !== 'string') return [];
+  try {
+    const labels = new URL(url).hostname.toLowerCase().split('.');
+    const name = labels.length >= 2 ? labels[labels.length - 2]! : labels[0]!;
+    return name.length >= 3 ? [name] : [];
+  } catch {
+    return [];
+  }
+}
+
+/** The site's host without "www." ("www.masrawy.com" → "masrawy.com"): a credit of last resort. */
+export function publisherFromHost(url: string | undefined): string | undefined {
+  if (typeof url !== 'string') return undefined;
+  try {
+    const host = new URL(url).hostname.toLowerCase().replace(/^www\./, '');
+    return host.includes('.') && !/^[\d.]+$/.test(host) ? host : undefined;
+  } catch {
+    return undefined;
+  }
+}

@@ -102,7 +102,7 @@ function feedItemFromJson(text: string): FeedItem | undefined {
     return undefined;
   };
   const item: FeedItem = {};
-  const fields: [keyof FeedItem, string | undefined][] = [
+  const fields: [Exclude<keyof FeedItem, 'categories'>, string | undefined][] = [
     ['title', pick('title')],
     ['link', pick('link', 'url')],
     ['guid', pick('guid', 'id')],
@@ -113,6 +113,11 @@ function feedItemFromJson(text: string): FeedItem | undefined {
     ['feedTitle', pick('feedTitle', 'siteName')],
   ];
   for (const [key, value] of fields) if (value !== undefined) item[key] = value;
+  const categories = record.categories ?? record.tags;
+  if (Array.isArray(categories)) {
+    const names = categories.filter((c): c is string => typeof c === 'string' && c.trim() !== '');
+    if (names.length > 0) item.categories = names.slice(0, 20);
+  }
   if (item.title === undefined) return undefined;
   if (item.link === undefined && item.description === undefined && item.content === undefined) {
     return undefined;

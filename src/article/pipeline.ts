@@ -5,7 +5,7 @@ import { ArticleError } from './errors.ts';
 import { extractArticle } from './extract.ts';
 import { contentHash, minhashSignature } from './fingerprint.ts';
 import { pickHashtags } from './hashtags.ts';
-import { summarize } from './summarize.ts';
+import { storySentences, summarize } from './summarize.ts';
 import type { Article, RawArticle } from './types.ts';
 
 export interface BuildOptions {
@@ -31,19 +31,25 @@ export function buildArticle(raw: RawArticle, opts: BuildOptions = {}): Article 
   const cleaned = cleanParagraphs(extracted.paragraphs, {
     knownNames: [publisher, extracted.publisher].filter((n): n is string => n !== undefined),
   });
-  if (cleaned.paragraphs.length === 0) {
+  // A feed item or a page with a title and a link is a story even without text: it is posted
+  // with its title and link (a title-only feed item must never fail its job).
+  const linked = extracted.url !== undefined || safeLink(raw.url) || isObject(raw.feedItem);
+  if (cleaned.paragraphs.length === 0 && !(linked && extracted.title !== '')) {
     throw new ArticleError('empty', 'The article has no story text.');
   }
-  if (extracted.title === '') {
-    throw new ArticleError('no-title', 'The article has no title.');
-  }
   const summary = summarize(cleaned.paragraphs, {
-    title: extracted.title,
+    title: extracted.title || undefined,
     sentences: opts.sentences,
     words: opts.words,
   });
-  if (summary.length === 0) {
+  if (summary.length === 0 && cleaned.paragraphs.length > 0 && extracted.title === '') {
     throw new ArticleError('empty', 'The article has no sentence to summarize.');
+  }
+  // No headline (pasted text starting with its lead, a page without <title>): the lead gives one.
+  const title =
+    extracted.title !== '' ? extracted.title : titleFromLead(summary, cleaned.paragraphs);
+  if (title === '') {
+    throw new ArticleError('no-title', 'The article has no title.');
   }
   const credit = pickCredit({
     rawPublisher: publisher,
@@ -53,17 +59,17 @@ export function buildArticle(raw: RawArticle, opts: BuildOptions = {}): Article 
     datelineNames: cleaned.datelineNames,
   });
   const body = cleaned.paragraphs.join('\n');
-  const hash = contentHash(`${extracted.title}\n${body}`);
+  const hash = contentHash(`${title}\n${body}`);
   const url = canonicalUrl(extracted.url ?? raw.url ?? '');
   // No ':' in the id: it doubles as a BullMQ job id.
   const id = url ? `a-${sha256(url).slice(0, 20)}` : `h-${hash.slice(0, 20)}`;
 
   const article: Article = {
     id,
-    title: extracted.title,
+    title,
     paragraphs: cleaned.paragraphs,
     summary,
-    hashtags: pickHashtags(extracted.title, cleaned.paragraphs),
+    hashtags: pickHashtags(title, cleaned.paragraphs, { candidates: extracted.tags ?? [] }),
     receivedAt: raw.receivedAt,
     contentHash: hash,
     minhash: minhashSignature(body),
@@ -75,6 +81,27 @@ export function buildArticle(raw: RawArticle, opts: BuildOptions = {}): Article 
   if (extracted.publishedAt !== undefined) article.publishedAt = extracted.publishedAt;
   if (typeof raw.sourceId === 'string' && raw.sourceId !== '') article.sourceId = raw.sourceId;
   return article;
+}
+
+const TITLE_WORDS = 14;
+
+/** The lead's first sentence, cut at a word boundary with "…" when it is long. */
+export function titleFromLead(summary: string[], paragraphs: string[]): string {
+  const lead = summary[0] ?? storySentences(paragraphs)[0] ?? '';
+  const words = lead.replace(/\s+/g, ' ').trim().split(' ').filter(Boolean);
+  if (words.length <= TITLE_WORDS) return words.join(' ');
+  return `${words
+    .slice(0, TITLE_WORDS)
+    .join(' ')
+    .replace(/[،,؛;:\-–—]+$/u, '')}…`;
+}
+
+function isObject(value: unknown): boolean {
+  return typeof value === 'object' && value !== null;
+}
+
+function safeLink(url: unknown): boolean {
+  return typeof url === 'string' && canonicalUrl(url) !== undefined;
 }
 
 function sha256(text: string): string {

@@ -28,6 +28,8 @@ export interface FeedItem {
   imageUrl?: string;
   /** The feed's own title, used as publisher when none is configured. */
   feedTitle?: string;
+  /** The item's <category> values (the publisher's own tags). */
+  categories?: string[];
 }
 
 /** The cleaned, credited, summarized story. Display text is never normalised. */

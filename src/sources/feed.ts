@@ -1,6 +1,6 @@
 import { type AnyFeed, type MediaNs, parseFeed } from 'feedsmith';
 import { parseHTML } from 'linkedom';
-import { canonicalUrl } from '../article/credit.ts';
+import { canonicalUrl, publisherFromFeedTitle } from '../article/credit.ts';
 import { extractArticle } from '../article/extract.ts';
 import { contentHash } from '../article/fingerprint.ts';
 import type { FeedItem, RawArticle } from '../article/types.ts';
@@ -17,6 +17,8 @@ export interface ParsedFeed {
   title?: string;
   /** The site the feed belongs to. */
   siteUrl?: string;
+  /** The publisher's name from the title, section and slogan removed ("BBC Arabic | الرئيسية"). */
+  publisher?: string;
   /** Oldest first, the order they should reach the channel. */
   items: FeedItem[];
 }
@@ -78,6 +80,7 @@ function mapFeed(parsed: AnyFeed, base: string | undefined): ParsedFeed {
           description: item.description,
           content: item.content?.encoded,
           date: item.pubDate ?? item.dc?.dates?.[0],
+          categories: item.categories?.map((c) => c.name),
           imageUrl: abs(
             item.enclosures?.find((e) => str(e.type)?.startsWith('image/'))?.url ??
               mediaImage(item.media),
@@ -99,6 +102,7 @@ function mapFeed(parsed: AnyFeed, base: string | undefined): ParsedFeed {
           description: entry.summary?.value,
           content: entry.content?.src === undefined ? entry.content?.value : undefined,
           date: entry.published ?? entry.updated,
+          categories: entry.categories?.map((c) => c.label ?? c.term),
           imageUrl: abs(
             links.find((l) => l.rel === 'enclosure' && str(l.type)?.startsWith('image/'))?.href ??
               mediaImage(entry.media),
@@ -133,6 +137,7 @@ function mapFeed(parsed: AnyFeed, base: string | undefined): ParsedFeed {
           description: item.summary,
           content: item.content_html ?? item.content_text,
           date: item.date_published ?? item.date_modified,
+          categories: item.tags,
           imageUrl: abs(item.image ?? item.banner_image),
         }),
       );
@@ -151,6 +156,8 @@ function withOptional(
   const cleanTitle = title === undefined ? undefined : oneLine(title, MAX_TITLE_CHARS);
   if (cleanTitle) out.title = cleanTitle;
   if (siteUrl !== undefined) out.siteUrl = siteUrl;
+  const publisher = publisherFromFeedTitle(cleanTitle, siteUrl);
+  if (publisher) out.publisher = publisher;
   return out;
 }
 
@@ -162,6 +169,7 @@ interface ItemFields {
   content?: unknown;
   date?: unknown;
   imageUrl?: string | undefined;
+  categories?: unknown[] | undefined;
 }
 
 /** One item as our FeedItem; undefined when it has no title and no text (nothing to post). */
@@ -179,6 +187,11 @@ function feedItem(f: ItemFields): FeedItem | undefined {
   const date = str(f.date);
   if (date !== undefined && !Number.isNaN(Date.parse(date))) item.date = date;
   if (f.imageUrl !== undefined) item.imageUrl = f.imageUrl;
+  const categories = (f.categories ?? [])
+    .map((c) => str(c))
+    .filter((c): c is string => c !== undefined)
+    .map((c) => oneLine(c, 100));
+  if (categories.length > 0) item.categories = [...new Set(categories)].slice(0, 20);
   if (item.title === undefined && item.description === undefined && item.content === undefined) {
     return undefined;
   }
@@ -276,7 +289,9 @@ export function findSiteName(html: string): string | undefined {
   const meta =
     doc.querySelector('meta[property="og:site_name" i]') ??
     doc.querySelector('meta[name="application-name" i]');
-  const name = str(meta?.getAttribute('content')) ?? str(doc.querySelector('title')?.textContent);
+  const site = str(meta?.getAttribute('content'));
+  // A <title> carries the page's section too ("الرئيسية - صحيفة الخليج اليوم"): keep the name.
+  const name = site ?? publisherFromFeedTitle(str(doc.querySelector('title')?.textContent));
   return name === undefined ? undefined : oneLine(name, 120) || undefined;
 }
 

@@ -3,6 +3,7 @@ import { ArticleError } from '../article/errors.ts';
 import { extractArticle } from '../article/extract.ts';
 import { rawFromInput } from '../article/input.ts';
 import { buildArticle } from '../article/pipeline.ts';
+import { countWords, storySentences } from '../article/summarize.ts';
 import type { FeedItem, RawArticle } from '../article/types.ts';
 import type { Logger } from '../logger.ts';
 import type { Source, SourceStore } from '../store/sources.ts';
@@ -98,7 +99,7 @@ function tryFeed(text: string, url: string): ParsedFeed | undefined {
 }
 
 function feedProbe(url: string, feed: ParsedFeed): Probe {
-  return withTitle({ kind: 'feed', url, items: feed.items.length }, feed.title);
+  return withTitle({ kind: 'feed', url, items: feed.items.length }, feed.publisher ?? feed.title);
 }
 
 function withTitle(probe: Probe, title: string | undefined): Probe {
@@ -276,15 +277,31 @@ function feedCandidates(
     if (fingerprints.length === 0) continue;
     const base = rawFromFeedItem(item, {
       sourceId: source.id,
-      publisher: source.publisher || feed.title,
+      publisher: source.publisher || feed.publisher,
       review: source.mode === 'review',
     });
     out.push({
       fingerprints,
-      build: async () => (source.fullText ? fullText(deps, item, base, log) : base),
+      build: async () =>
+        source.fullText || isShortTeaser(base) ? fullText(deps, item, base, log) : base,
     });
   }
   return out;
+}
+
+/**
+ * A teaser shorter than one sentence ("…", a few words) says less than the page: fetch it. A
+ * title-only item is posted as it is (title and link), unless the source is full-text.
+ */
+function isShortTeaser(raw: RawArticle): boolean {
+  const item = raw.feedItem;
+  if (!item?.link || !(item.description?.trim() || item.content?.trim())) return false;
+  try {
+    const { paragraphs } = extractArticle(raw);
+    return !storySentences(paragraphs).some((s) => countWords(s) >= 6 && /[.!?؟]["»”)]*$/u.test(s));
+  } catch {
+    return false;
+  }
 }
 
 function pageCandidates(

@@ -16,6 +16,10 @@ const ABBREVIATIONS = [
   'ص.ب.',
   'أ.ف.ب.',
   'و.م.ع.',
+  'ج.م.ع.',
+  'ش.م.م.',
+  'ت.',
+  'ه.',
   'U.S.',
   'U.K.',
   'U.N.',
@@ -23,7 +27,41 @@ const ABBREVIATIONS = [
   'Mr.',
   'Mrs.',
   'Ms.',
+  'Jr.',
+  'St.',
+  // Latin letters as Arabic writes them in initials (جون إف. كينيدي, جورج دبليو. بوش).
+  'إف.',
+  'اف.',
+  'دبليو.',
+  'جي.',
+  'دي.',
+  'بي.',
+  'سي.',
+  'إس.',
+  'إم.',
+  'إتش.',
+  'إل.',
+  'إن.',
+  'آر.',
+  'كيه.',
+  'تي.',
+  'في.',
+  'واي.',
+  'زد.',
+  'إي.',
+  'كيو.',
 ];
+// A single Latin capital with its full stop ("John F. Kennedy") is an initial, not an ending.
+const LATIN_INITIAL = /(?:^|[\s(«"“])\p{Lu}\.$/u;
+// "..." or "…" inside a sentence is a pause: the sentence goes on after it.
+const ELLIPSIS = /(?:\.{2,}|…)$/u;
+// Quotes and brackets that open and close a span; a sentence is not cut inside one.
+const CLOSERS: Record<string, string> = { '«': '»', '(': ')', '[': ']' };
+// Curly quotes come in both orders (“…” and the mirrored ”…“ of RTL keyboards).
+const CURLY: Record<string, string> = { '“': '”', '”': '“' };
+// An unclosed quote must not swallow the rest of a long text: joining stops at this length.
+const MAX_JOINED_CHARS = 1200;
+const MAX_ELLIPSIS_JOIN_CHARS = 200;
 
 // Every dotted prefix of each abbreviation (أ. أ.ف. أ.ف.ب.) in matching form, because the
 // segmenter cuts inside them: a segment ending in one of these continues into the next.
@@ -58,12 +96,45 @@ function endsWithAbbreviation(text: string): boolean {
   return false;
 }
 
+/** Whether a quote or bracket opened in `text` is still open at its end (” “ mirrored pairs count). */
+function insideSpan(text: string): boolean {
+  const stack: string[] = [];
+  let straight = false;
+  for (const char of text) {
+    if (char === '"') {
+      straight = !straight;
+      continue;
+    }
+    const top = stack[stack.length - 1];
+    // Scrapes also write one curly form for both ends (” محمد باقري ”): any curly quote closes one.
+    if (
+      char === top ||
+      (CURLY[char] !== undefined && top !== undefined && CURLY[top] !== undefined)
+    ) {
+      stack.pop();
+    } else if (CLOSERS[char] !== undefined) stack.push(CLOSERS[char]);
+    else if (CURLY[char] !== undefined) stack.push(CURLY[char]);
+  }
+  return stack.length > 0 || straight;
+}
+
+function continuesAfter(current: string, next: string | undefined): boolean {
+  if (next === undefined) return false;
+  const tail = current.trimEnd();
+  if (endsWithAbbreviation(current) || LATIN_INITIAL.test(tail)) return true;
+  // An ellipsis at the very end of a paragraph still ends it; inside, the sentence goes on.
+  // Arabic also writes "..." between whole sentences: past ~35 words, it ends one.
+  if (ELLIPSIS.test(tail)) return current.length < MAX_ELLIPSIS_JOIN_CHARS;
+  return current.length < MAX_JOINED_CHARS && insideSpan(current);
+}
+
 function splitLine(line: string): string[] {
   const sentences: string[] = [];
+  const segments = Array.from(SEGMENTER.segment(line), (s) => s.segment);
   let current = '';
-  for (const { segment } of SEGMENTER.segment(line)) {
-    current += segment;
-    if (!endsWithAbbreviation(current)) {
+  for (let i = 0; i < segments.length; i++) {
+    current += segments[i];
+    if (!continuesAfter(current, segments[i + 1])) {
       sentences.push(current);
       current = '';
     }

@@ -60,3 +60,26 @@ export const STOPWORDS: ReadonlySet<string> = buildStopwords();
 export function isStopword(normalizedToken: string): boolean {
   return STOPWORDS.has(normalizedToken);
 }
+
+// Words that are never a hashtag although they carry content in search: reporting verbs, time
+// words, and role nouns that only say who spoke (normalised).
+const HASHTAG_STOPWORDS_RAW = `
+قال قالت يقول تقول أكد أكدت أعلن أعلنت أضاف أضافت أوضح ذكر ذكرت أفاد أفادت كشف كشفت
+اليوم أمس غدا الآن عام العام سنة السنة الأسبوع الشهر شهر الساعة يوم أيام مليون مليار ألف
+ارتفاع انخفاض تراجع زيادة إيقاف ايقاف القبض مقتل وفاة إصابة بداية نهاية انطلاق تحويل
+الأحد الاثنين الإثنين الثلاثاء الأربعاء الخميس الجمعة السبت
+يناير فبراير مارس أبريل ماي مايو يونيو جوان يوليو جويلية أغسطس أوت سبتمبر أكتوبر نوفمبر ديسمبر
+الوزير وزير الرئيس رئيس المدير مدير الناطق المتحدث مصدر مصادر المصدر
+خبر الخبر عاجل فيديو بالفيديو صور بالصور شاهد تقرير حوار جديد جديدة أول أولى آخر أخرى كبير كبيرة
+خلال بعد قبل حول ضد بين عبر نحو أكثر أقل كل بعض
+`;
+const HASHTAG_STOPWORDS: ReadonlySet<string> = new Set(
+  HASHTAG_STOPWORDS_RAW.split(/\s+/)
+    .filter((w) => w !== '')
+    .map(normalizeForMatch),
+);
+
+/** True when a normalised token must never be a hashtag (a stopword or a news filler word). */
+export function isHashtagStopword(normalizedToken: string): boolean {
+  return STOPWORDS.has(normalizedToken) || HASHTAG_STOPWORDS.has(normalizedToken);
+}

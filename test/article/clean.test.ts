@@ -198,3 +198,88 @@ describe('dedouble', () => {
     expect(dedouble(input)).toBe(expected);
   });
 });
+
+describe('cleanParagraphs: chrome met in real pages (issue 10)', () => {
+  const STORY = 'أعلنت الحكومة اليوم عن خطة جديدة لدعم الفلاحين في المناطق الداخلية.';
+  it.each<[string, string[], string[]]>([
+    [
+      'CNN Arabic timestamp line',
+      ['الأربعاء، 28 آب/اغسطس 2013، آخر تحديث 14:00 (GMT+0400)', STORY],
+      [STORY],
+    ],
+    ['a published-at line', ['نشر في: الأحد 22 يناير 2017 - 10:15 ص', STORY], [STORY]],
+    ['a time and date line', ['12:30 م الأحد 22 يناير 2017', STORY], [STORY]],
+    ['Maghrebi months', ['السبت 21 جانفي 2017 - 16:19', STORY], [STORY]],
+    ['CNN dateline with --', [`دمشق، سوريا (CNN) -- ${STORY}`], [STORY]],
+    ['city - outlet - dateline', [`عمان - الرأي - ${STORY}`], [STORY]],
+    ['Assabah interview byline', ['حوار: آسيا العتروس', STORY], [STORY]],
+    ['كتب: byline', ['كتب: محمد بلقاسم', STORY], [STORY]],
+    ['بقلم byline without a colon', ['بقلم سامي كليب', STORY], [STORY]],
+    ['photo credit', ['تصوير: أحمد علي', STORY], [STORY]],
+    [
+      'the standfirst before a byline',
+      ['- عناوين الحوار -كنا وطنا واحدا', 'حوار: آسيا العتروس', STORY],
+      [STORY],
+    ],
+    ['caption credit', [STORY, '(صورة: أرشيف)', 'مصدر الصورة: رويترز'], [STORY]],
+    [
+      'اقرأ أيضا inside the story',
+      [STORY, 'اقرأ أيضا: الحكومة تعلن خطة جديدة للنقل', STORY],
+      [STORY, STORY],
+    ],
+    ['طالع أيضا', [STORY, 'طالع أيضاً: انطلاق الموسم السياحي', STORY], [STORY, STORY]],
+    ['newsletter prompt', [STORY, 'اشترك في النشرة البريدية لتصلك آخر الأخبار'], [STORY]],
+    ['email field', [STORY, 'أدخل بريدك الإلكتروني'], [STORY]],
+    ['share row', [STORY, 'شارك هذا الخبر على فيسبوك تويتر واتساب'], [STORY]],
+    ['follow prompt', [STORY, 'تابعونا على تويتر وفيسبوك'], [STORY]],
+    ['copyright footer', [STORY, '© 2017 صحيفة الخليج اليوم. جميع الحقوق محفوظة'], [STORY]],
+    ['Arabic copyright line', [STORY, 'حقوق النشر محفوظة لجريدة النهار 2017'], [STORY]],
+    [
+      'cookie notice',
+      [STORY, 'يستخدم هذا الموقع ملفات تعريف الارتباط (كوكيز) لتحسين تجربتك. موافق'],
+      [STORY],
+    ],
+    [
+      'embedded tweet',
+      [
+        STORY,
+        'خبر عاجل من القاهرة pic.twitter.com/abc123',
+        '— اليوم السابع (@youm7) January 22, 2017',
+      ],
+      [STORY],
+    ],
+    [
+      'Instagram embed',
+      [STORY, 'View this post on Instagram', 'A post shared by Name (@name)'],
+      [STORY],
+    ],
+    ['ad label', [STORY, 'إعلان', STORY], [STORY, STORY]],
+    ['WordPress footer', [STORY, 'The post عنوان الخبر appeared first on عنب بلدي.'], [STORY]],
+    ['WordPress footer in Arabic', [STORY, 'ظهرت المقالة عنوان الخبر أولاً على عنب بلدي.'], [STORY]],
+    [
+      'CNN comment rules',
+      [STORY, 'ترحب شبكة CNN بالنقاش الحيوي والمفيد، وكي لا نضطر إلى مراجعة التعليقات.'],
+      [STORY],
+    ],
+  ])('%s', (_name, input, expected) => {
+    expect(cleanParagraphs(input).paragraphs).toEqual(expected);
+  });
+
+  it.each([
+    'كتب الوزير في رسالته إلى البرلمان أن الخطة ستبدأ الشهر المقبل في كل الولايات.',
+    'قال التقرير إن ملفات تعريف الارتباط تستخدم لتتبع المستخدمين دون علمهم في أوروبا وأمريكا.',
+    'وصل الوفد يوم الأحد 22 يناير 2017 إلى العاصمة لبحث الملفات العالقة مع الحكومة.',
+    'تصوير الفيلم بدأ في تونس الأسبوع الماضي بمشاركة ممثلين من عدة دول عربية.',
+  ])('story text that looks like chrome stays: %s', (line) => {
+    expect(cleanParagraphs([line, STORY]).paragraphs).toEqual([line, STORY]);
+  });
+
+  // Seen in ANT sports and jobs stories: a score, a fixture-list heading, a dashed list.
+  it.each([
+    'جندوبة الرياضية - قرمبالية الرياضية 3 - 1',
+    '* الأربعاء 15 مارس :',
+    'واضع برامج -تقني- تقني أول -تقني رئيس متصرف كتابة محكمة',
+  ])('inside the story, not a dateline or a timestamp: %s', (line) => {
+    expect(cleanParagraphs([STORY, line, STORY]).paragraphs).toEqual([STORY, line, STORY]);
+  });
+});

@@ -226,3 +226,67 @@ describe('extractArticle: plain text', () => {
     });
   });
 });
+
+describe('extractArticle: the publisher a page names (issue 10)', () => {
+  const story =
+    '<p>أعلنت الحكومة اليوم عن خطة جديدة لدعم الفلاحين في المناطق الداخلية.</p><p>وقال الوزير إن الخطة تبدأ الشهر المقبل.</p>';
+  const html = (head: string, footer = '') =>
+    `<html><head><meta charset="utf-8">${head}</head><body><h1>خطة لدعم الفلاحين</h1>${story}${footer}</body></html>`;
+  const extract = (page: string, url = 'https://www.alkhaleej-today.example/a/1') =>
+    extractArticle({ html: page, url, receivedAt: RECEIVED });
+
+  it('no og:site_name: the name after the headline in <title> (Gulf paper)', () => {
+    const out = extract(html('<title>خطة لدعم الفلاحين - صحيفة الخليج اليوم</title>'));
+    expect(out.title).toBe('خطة لدعم الفلاحين');
+    expect(out.publisher).toBe('صحيفة الخليج اليوم');
+  });
+
+  it('the site name first in <title>, with « or |', () => {
+    expect(extract(html('<title>هسبريس | خطة لدعم الفلاحين</title>')).publisher).toBe('هسبريس');
+    expect(extract(html('<title>خطة لدعم الفلاحين « الجزيرة نت</title>')).publisher).toBe(
+      'الجزيرة نت',
+    );
+  });
+
+  it('the copyright footer names the paper when <title> does not', () => {
+    const out = extract(
+      html(
+        '<title>خطة لدعم الفلاحين</title>',
+        '<footer>© 2017 صحيفة الخليج اليوم. جميع الحقوق محفوظة</footer>',
+      ),
+    );
+    expect(out.publisher).toBe('صحيفة الخليج اليوم');
+    expect(
+      extract(
+        html('<title>خطة</title>', '<footer><p>جميع الحقوق محفوظة لـ "دار الصباح"</p></footer>'),
+      ).publisher,
+    ).toBe('دار الصباح');
+  });
+
+  it('JSON-LD publisher, also by @id inside @graph; headline and section', () => {
+    const ld = {
+      '@context': 'https://schema.org',
+      '@graph': [
+        { '@type': 'Organization', '@id': '#org', name: 'اليوم السابع' },
+        {
+          '@type': 'ReportageNewsArticle',
+          headline: 'خطة لدعم الفلاحين',
+          publisher: { '@id': '#org' },
+          articleSection: 'اقتصاد',
+        },
+      ],
+    };
+    const out = extract(html(`<script type="application/ld+json">${JSON.stringify(ld)}</script>`));
+    expect(out).toMatchObject({
+      title: 'خطة لدعم الفلاحين',
+      publisher: 'اليوم السابع',
+      tags: ['اقتصاد'],
+    });
+  });
+
+  it('the host name as a last resort', () => {
+    expect(
+      extract(html('<title>خطة لدعم الفلاحين</title>'), 'https://www.masrawy.com/news/1').publisher,
+    ).toBe('masrawy.com');
+  });
+});

@@ -65,3 +65,50 @@ describe('pickHashtags', () => {
     for (const tag of tags) expect(tag).toMatch(/^[\p{L}\p{M}\p{Nd}_]+$/u);
   });
 });
+
+describe('pickHashtags on real headlines (issue 10)', () => {
+  it('a three-word name is one tag, never overlapping pieces (Assabah: خالد عبد الكريم)', () => {
+    const tags = pickHashtags(
+      'الناشط الحقوقي السوداني خالد عبد الكريم ماسا لـ«الصباح»: كل الشروط متوفرة لثورة سودانية',
+      [
+        'قال خالد عبد الكريم ماسا إن السودان يعيش أزمة.',
+        'وأضاف خالد عبد الكريم أن الشباب في السودان يطالبون بالتغيير.',
+        'وختم خالد عبد الكريم حديثه عن مستقبل السودان.',
+      ],
+    );
+    expect(tags).not.toContain('خالد_عبد');
+    expect(tags).not.toContain('عبد_الكريم');
+    expect(tags.some((t) => t.startsWith('خالد_عبد_الكريم'))).toBe(true);
+    for (const tag of tags) expect(tag.split('_').at(-1)).not.toBe('عبد');
+  });
+
+  it('no clitic preposition glued on (CNN Arabic: بريف دمشق)', () => {
+    const tags = pickHashtags('معارضون يسيطرون على مخازن للصواريخ بريف دمشق', [
+      'سيطر مقاتلون على مستودعات للأسلحة بريف دمشق تضم صواريخ.',
+      'وتجددت الاشتباكات بريف دمشق في منطقة القلمون.',
+      'وقال المرصد إن الاشتباكات في دمشق مستمرة.',
+    ]);
+    expect(tags.length).toBeGreaterThan(0);
+    for (const tag of tags) expect(tag).not.toMatch(/^[بلكوف]ريف/);
+    expect(tags).toContain('ريف_دمشق');
+  });
+
+  it('never a stopword or a news filler word (اليوم، قال، عام)', () => {
+    const tags = pickHashtags('قال الوزير اليوم إن عام الانتخابات بدأ في تونس', [
+      'قال الوزير اليوم إن الانتخابات في تونس ستجري هذا العام.',
+      'وقال إن اليوم يوم مهم لتونس، وإن عام الانتخابات بدأ اليوم.',
+      'وقال الوزير إن تونس مستعدة.',
+    ]);
+    for (const word of ['قال', 'اليوم', 'عام', 'الوزير']) expect(tags).not.toContain(word);
+    expect(tags).toContain('تونس');
+  });
+
+  it('feed categories and articleSection are candidates', () => {
+    const tags = pickHashtags(
+      'ارتفاع أسعار الخبز في الأسواق',
+      ['ارتفعت أسعار الخبز في صفاقس هذا الأسبوع.', 'وقال تجار في صفاقس إن الطلب تراجع.'],
+      { candidates: ['صفاقس', 'اقتصاد وطني'] },
+    );
+    expect(tags).toContain('صفاقس');
+  });
+});

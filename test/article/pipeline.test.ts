@@ -230,11 +230,6 @@ describe('buildArticle: bad input', () => {
       'empty',
     ],
     [
-      'a title only',
-      () => buildArticle(rawFromInput('إيران والعراق يعتزمان التوقيع على وثيقة دفاعية مشتركة')),
-      'empty',
-    ],
-    [
       'an HTML title only',
       () =>
         buildArticle(
@@ -247,14 +242,6 @@ describe('buildArticle: bad input', () => {
       () => buildArticle(rawFromInput('عنوان\nمقالات ذات صلة\nاترك تعليقاً\nزر الذهاب إلى الأعلى')),
       'empty',
     ],
-    [
-      'HTML story without any title',
-      () =>
-        buildArticle(
-          raw({ html: '<body><p>نص الخبر بلا عنوان، وهو طويل بما يكفي ليكون خبرا.</p></body>' }),
-        ),
-      'no-title',
-    ],
     ['no content at all', () => buildArticle(raw({})), 'empty'],
     ['no receivedAt', () => buildArticle({ text: 'ع\nن' } as RawArticle), 'bad-input'],
   ])('%s', (_, run, code) => {
@@ -264,5 +251,105 @@ describe('buildArticle: bad input', () => {
   it('not an object', () => {
     const notRaw: unknown = 'text';
     expect(errorCode(() => buildArticle(notRaw as RawArticle))).toBe('bad-input');
+  });
+});
+
+describe('buildArticle: texts without a headline line and title-only items (issue 10)', () => {
+  const LEAD =
+    'أعلنت وزارة الصحة التونسية اليوم عن حملة تلقيح وطنية تشمل كل الولايات وتستمر أسبوعين كاملين.';
+  const SECOND = 'وقالت الوزارة إن الحملة تستهدف الأطفال دون سن الخامسة في المدارس والمستوصفات.';
+
+  it('a text of one paragraph is an article: its lead is the summary and gives the title', () => {
+    const article = buildArticle(rawFromInput(LEAD, { receivedAt: RECEIVED }));
+    expect(article.summary).toEqual([LEAD]);
+    expect(article.title.length).toBeGreaterThan(0);
+    expect(LEAD.startsWith(article.title.replace(/…$/, ''))).toBe(true);
+  });
+
+  it('a first line that is a paragraph is story text, not the headline', () => {
+    const article = buildArticle(
+      rawFromInput(
+        `${LEAD}
+${SECOND}`,
+        { receivedAt: RECEIVED },
+      ),
+    );
+    expect(article.summary[0]).toBe(LEAD);
+    expect(article.paragraphs[0]).toBe(LEAD);
+  });
+
+  it('a short line without a full stop, followed by more text, is still the headline', () => {
+    const article = buildArticle(
+      rawFromInput(
+        `حملة تلقيح وطنية في تونس
+${LEAD}
+${SECOND}`,
+        { receivedAt: RECEIVED },
+      ),
+    );
+    expect(article.title).toBe('حملة تلقيح وطنية في تونس');
+    expect(article.summary[0]).toBe(LEAD);
+  });
+
+  it('hard-wrapped newspaper text: the first wrapped line is the start of the lead', () => {
+    const text = [
+      'عمان - الرأي - دعا معهد ثربانتس بعمان للمشاركة بمسابقة الرسم الاولى للاطفال',
+      'المقيمين في الاردن والذين تتراوح اعمارهم ما بين 4 و12 سنة، وعنوان مسابقة الرسم',
+      'هو عام الكيخوتي الذي يحتفل به المعهد هذا العام مع شركائه في المملكة.',
+      'وتضمنت شروط المسابقة تنظيم مسابقة رسم للاطفال في ثلاث فئات عمرية مختلفة',
+      'على ان تسلم الرسومات الى سكرتارية المعهد قبل نهاية الشهر المقبل.',
+    ].join('\n');
+    const article = buildArticle(rawFromInput(text, { receivedAt: RECEIVED }));
+    expect(article.summary[0]).toMatch(/^دعا معهد ثربانتس بعمان/);
+    expect(article.summary[0]).toContain('المقيمين في الاردن');
+  });
+
+  it('an HTML story without any title takes its title from the lead', () => {
+    const article = buildArticle({
+      html: `<body><p>${LEAD}</p><p>${SECOND}</p></body>`,
+      receivedAt: RECEIVED,
+    });
+    expect(LEAD.startsWith(article.title.replace(/…$/, ''))).toBe(true);
+  });
+
+  it('a feed item with a title and a link but no description is an article without a summary', () => {
+    const article = buildArticle({
+      feedItem: { title: 'انطلاق حملة تلقيح وطنية في تونس', link: 'https://example.tn/a/1' },
+      url: 'https://example.tn/a/1',
+      receivedAt: RECEIVED,
+    });
+    expect(article.title).toBe('انطلاق حملة تلقيح وطنية في تونس');
+    expect(article.summary).toEqual([]);
+    expect(article.url).toBe('https://example.tn/a/1');
+  });
+
+  it('a teaser cut with "…" or "اقرأ المزيد" never gives a cut sentence', () => {
+    const article = buildArticle({
+      feedItem: {
+        title: 'حملة تلقيح وطنية',
+        link: 'https://example.tn/a/2',
+        description: `${LEAD} وقالت الوزارة إن الحملة تستهدف الأطفال دون… اقرأ المزيد`,
+      },
+      url: 'https://example.tn/a/2',
+      receivedAt: RECEIVED,
+    });
+    expect(article.summary).toEqual([LEAD]);
+    expect(article.paragraphs.join(' ')).not.toContain('اقرأ المزيد');
+  });
+
+  it('a configured publisher wins over the feed title; the feed title loses its section', () => {
+    const item = {
+      title: 'عنوان',
+      link: 'https://www.bbc.com/arabic/1',
+      feedTitle: 'BBC Arabic | الصفحة الرئيسية',
+    };
+    const fromFeed = buildArticle({ feedItem: item, receivedAt: RECEIVED });
+    expect(fromFeed.publisher).toBe('BBC Arabic');
+    const configured = buildArticle({
+      feedItem: item,
+      publisher: 'بي بي سي',
+      receivedAt: RECEIVED,
+    });
+    expect(configured.publisher).toBe('بي بي سي');
   });
 });

@@ -228,3 +228,55 @@ describe('fingerprints and RawArticles', () => {
     expect(article.sourceId).toBe('s1');
   });
 });
+
+describe('publisher names and categories from real feed shapes (issue 10)', () => {
+  const feedWith = (title: string, itemXml: string) =>
+    `<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel><title>${title}</title><link>https://www.bbc.com/urdu</link>${itemXml}</channel></rss>`;
+
+  it.each([
+    ['BBCUrdu.com | صفحۂ اول', 'BBCUrdu.com'],
+    ['BBC Arabic | الصفحة الرئيسية', 'BBC Arabic'],
+    ['آخر الأخبار - الجزيرة نت', 'الجزيرة نت'],
+    ['الوطن - صوت الحقيقة والمواطن', 'الوطن'],
+    ['الشروق أونلاين :: أخبار تونس', 'الشروق أونلاين'],
+    ['هسبريس', 'هسبريس'],
+  ])('%s → %s', (title, publisher) => {
+    const feed = parseFeedText(
+      feedWith(title, '<item><title>خبر</title><link>https://x.example/1</link></item>'),
+    );
+    expect(feed.title).toBe(title);
+    expect(feed.publisher).toBe(publisher);
+  });
+
+  it('a title-only item goes through the pipeline: posted with its title and link', () => {
+    const feed = parseFeedText(
+      feedWith(
+        'BBCUrdu.com | صفحۂ اول',
+        '<item><title>عنوان الخبر الوحيد</title><link>https://www.bbc.com/urdu/1</link></item>',
+      ),
+    );
+    const raw = rawFromFeedItem(feed.items[0]!, { sourceId: 'urdu', publisher: feed.publisher });
+    const article = buildArticle(raw);
+    expect(article).toMatchObject({
+      title: 'عنوان الخبر الوحيد',
+      summary: [],
+      publisher: 'BBCUrdu.com',
+    });
+  });
+
+  it('<category> values reach the item', () => {
+    const feed = parseFeedText(
+      feedWith(
+        'x',
+        '<item><title>t</title><link>https://x.example/1</link><category>سياسة</category><category><![CDATA[تونس]]></category></item>',
+      ),
+    );
+    expect(feed.items[0]!.categories).toEqual(['سياسة', 'تونس']);
+  });
+
+  it('a page without og:site_name is named by its <title> without the section', () => {
+    expect(
+      findSiteName('<html><head><title>الرئيسية - صحيفة الخليج اليوم</title></head></html>'),
+    ).toBe('صحيفة الخليج اليوم');
+  });
+});

@@ -487,3 +487,29 @@ describe('probeSource', () => {
     expect(internalHits).toBe(0);
   });
 });
+
+describe('pollSource: title-only and teaser items (issue 10)', () => {
+  it('a title-only item is queued as it is; a teaser shorter than a sentence fetches its page', async () => {
+    const [titleOnly, teased] = antStories(server.base, 2, 30) as [Story, Story];
+    server.serve(new URL(teased.link).pathname, {
+      body: storyPage(teased),
+      contentType: 'text/html',
+    });
+    const xml = `<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel><title>BBC Arabic | الصفحة الرئيسية</title>
+<item><title>${titleOnly.title}</title><link>${titleOnly.link}</link><guid>${titleOnly.guid}</guid></item>
+<item><title>${teased.title}</title><link>${teased.link}</link><guid>${teased.guid}</guid><description>${teased.paragraphs[0]!.split(' ').slice(0, 4).join(' ')}…</description></item>
+</channel></rss>`;
+    server.serve('/title-only.xml', { body: xml });
+    const source = await addSource('/title-only.xml', { publisher: '' });
+    expect(await poll(source.id)).toEqual(ok(2, 2));
+    const raws = enqueued.map((e) => e.raw);
+    const first = raws.find((r) => r.feedItem?.title === titleOnly.title);
+    const second = raws.find((r) => r.url === teased.link);
+    expect(first?.feedItem?.title).toBe(titleOnly.title);
+    expect(first?.publisher).toBe('BBC Arabic');
+    const article = buildArticle(first!);
+    expect(article).toMatchObject({ title: titleOnly.title, summary: [], publisher: 'BBC Arabic' });
+    expect(second?.html).toContain('<article>');
+    expect(buildArticle(second!).summary.length).toBeGreaterThan(0);
+  });
+});

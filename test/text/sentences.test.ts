@@ -142,3 +142,61 @@ describe('splitSentences', () => {
     expect(sentences[0]).toBe(input.trim());
   });
 });
+
+describe('splitSentences: initials, numbers, links and quotes (issue 10)', () => {
+  it.each([
+    [
+      'an Arabic-spelled Latin initial (LBCI: جون إف. كينيدي)',
+      'اغتيل الرئيس الأميركي جون إف. كينيدي في دالاس عام 1963. وفتح التحقيق من جديد.',
+      ['اغتيل الرئيس الأميركي جون إف. كينيدي في دالاس عام 1963.', 'وفتح التحقيق من جديد.'],
+    ],
+    [
+      'Latin initials and U.S.',
+      'التقى John F. Kennedy بوفد من U.S. Army في برلين. ثم عاد.',
+      ['التقى John F. Kennedy بوفد من U.S. Army في برلين.', 'ثم عاد.'],
+    ],
+    [
+      'ج.م.ع. and م. in a date',
+      'صدر القرار في القاهرة ج.م.ع. يوم 5 م. وانتهى الأمر.',
+      ['صدر القرار في القاهرة ج.م.ع. يوم 5 م. وانتهى الأمر.'],
+    ],
+    [
+      'decimals, times and dotted dates',
+      'ارتفع المؤشر 3.5% عند الساعة 14.30 يوم 28.08.2013 في البورصة. ثم تراجع.',
+      ['ارتفع المؤشر 3.5% عند الساعة 14.30 يوم 28.08.2013 في البورصة.', 'ثم تراجع.'],
+    ],
+    [
+      'a URL with dots before an Arabic word',
+      'للمزيد زوروا www.aljazeera.net/news.ar اليوم. وشكرا.',
+      ['للمزيد زوروا www.aljazeera.net/news.ar اليوم.', 'وشكرا.'],
+    ],
+    [
+      'an ellipsis inside a sentence',
+      'قال إن الوضع... صعب جدا في المدينة. ثم غادر.',
+      ['قال إن الوضع... صعب جدا في المدينة.', 'ثم غادر.'],
+    ],
+    [
+      'a quotation of two sentences stays whole',
+      'قال الوزير: «لن نتراجع. سنواصل العمل حتى النهاية» ثم غادر القاعة. وانتهى اللقاء.',
+      ['قال الوزير: «لن نتراجع. سنواصل العمل حتى النهاية» ثم غادر القاعة.', 'وانتهى اللقاء.'],
+    ],
+    [
+      'brackets stay whole',
+      'أعلنت الوزارة (وهي الجهة المختصة. بحسب القانون) عن خطة جديدة. وانتهى الأمر.',
+      ['أعلنت الوزارة (وهي الجهة المختصة. بحسب القانون) عن خطة جديدة.', 'وانتهى الأمر.'],
+    ],
+  ])('%s', (_name, input, expected) => {
+    expect(splitSentences(input)).toEqual(expected);
+  });
+
+  it('an unclosed quote does not swallow a whole long text', () => {
+    const input = `قال «بدأ الأمر. ${'وتواصل الحديث طويلا. '.repeat(200)}`;
+    expect(splitSentences(input).length).toBeGreaterThan(10);
+  });
+});
+
+it('a long run of "..." separated sentences is still split', () => {
+  const sentence = 'وتواصلت الاحتجاجات في المدينة طوال اليوم رغم الأمطار الغزيرة والبرد الشديد';
+  const input = Array.from({ length: 8 }, () => sentence).join('... ');
+  expect(splitSentences(input).length).toBeGreaterThan(2);
+});
