@@ -1,13 +1,12 @@
+import { CodedError } from '../errors.ts';
+
 export type ArticleErrorCode = 'empty' | 'binary' | 'too-large' | 'no-title' | 'bad-input';
 
 /** Why an input cannot become an article. Retrying will not help, so callers can fail the job for good. */
-export class ArticleError extends Error {
-  readonly code: ArticleErrorCode;
-
+export class ArticleError extends CodedError<ArticleErrorCode> {
+  override name = 'ArticleError';
   constructor(code: ArticleErrorCode, message: string) {
     // Messages are one line: they end up in logs and in replies to editors.
-    super(message.replace(/\s+/g, ' ').trim());
-    this.name = 'ArticleError';
-    this.code = code;
+    super(code, message.replace(/\s+/g, ' ').trim());
   }
 }

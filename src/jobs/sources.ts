@@ -1,6 +1,7 @@
 import { type Job, type Queue, UnrecoverableError } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Config } from '../config.ts';
+import { CodedError } from '../errors.ts';
 import { safeHttpUrl } from '../sources/feed.ts';
 import { fetchPolicy, type PollDeps, type PollOutcome, pollSource } from '../sources/poll.ts';
 import type { Keys } from '../store/keys.ts';
@@ -33,14 +34,12 @@ export const schedulerId = (sourceId: string) => `source-${sourceId}`;
 
 export type SourceErrorCode = 'bad-input' | 'exists' | 'not-found';
 
-export class SourceError extends Error {
+export class SourceError extends CodedError<SourceErrorCode> {
   override name = 'SourceError';
-  readonly code: SourceErrorCode;
   /** For 'exists': the source that already has this URL or id. */
   readonly existingId?: string;
   constructor(code: SourceErrorCode, message: string, existingId?: string) {
-    super(message);
-    this.code = code;
+    super(code, message);
     if (existingId !== undefined) this.existingId = existingId;
   }
 }

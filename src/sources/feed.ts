@@ -4,6 +4,7 @@ import { canonicalUrl, publisherFromFeedTitle } from '../article/credit.ts';
 import { extractArticle } from '../article/extract.ts';
 import { contentHash } from '../article/fingerprint.ts';
 import type { FeedItem, RawArticle } from '../article/types.ts';
+import { CodedError } from '../errors.ts';
 import { stripUnsafeChars } from '../text/sanitize.ts';
 
 // Feeds and listing pages → FeedItems, fingerprints and RawArticles. Pure: no I/O here; the
@@ -25,13 +26,8 @@ export interface ParsedFeed {
 
 export type FeedErrorCode = 'not-a-feed' | 'malformed';
 
-export class FeedError extends Error {
+export class FeedError extends CodedError<FeedErrorCode> {
   override name = 'FeedError';
-  readonly code: FeedErrorCode;
-  constructor(code: FeedErrorCode, message: string) {
-    super(message);
-    this.code = code;
-  }
 }
 
 /** More items than any news feed carries; the rest of a hostile feed is ignored. */

@@ -8,6 +8,7 @@ import zlib from 'node:zlib';
 import ipaddr from 'ipaddr.js';
 import { MAX_INPUT_BYTES } from '../article/input.ts';
 import type { Config } from '../config.ts';
+import { CodedError } from '../errors.ts';
 
 // Fetches pages and feeds from the open web. Every URL, redirect and response is hostile until
 // checked: the SSRF guard runs on the address actually connected to, on every hop.
@@ -78,14 +79,12 @@ export type FetchErrorCode =
   | 'http-status'
   | 'network';
 
-export class FetchError extends Error {
+export class FetchError extends CodedError<FetchErrorCode> {
   override name = 'FetchError';
-  readonly code: FetchErrorCode;
   readonly status?: number;
 
   constructor(code: FetchErrorCode, message: string, status?: number) {
-    super(message);
-    this.code = code;
+    super(code, message);
     if (status !== undefined) this.status = status;
   }
 }
