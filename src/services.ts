@@ -13,6 +13,7 @@ import { createKeys, type Keys } from './store/keys.ts';
 import { createPostStore, type PostStore } from './store/posts.ts';
 import { createRateGate, type RateGate } from './store/rate-gate.ts';
 import { createSearchIndex, type SearchIndex } from './store/search-index.ts';
+import { type ArticleBuilder, createBuildPool } from './workers/build-pool.ts';
 
 /**
  * Everything the bot and the workers share: one Redis connection, the stores, the queues and
@@ -41,6 +42,8 @@ export interface Services {
   alerts: AlertQueue;
   /** Feeds and pages polled on schedules (jobs/sources.ts): records, health, "sources" queue. */
   sources: Sources;
+  /** buildArticle in worker threads with a time and memory budget (workers/build-pool.ts). */
+  builder: ArticleBuilder;
   close(): Promise<void>;
 }
 
@@ -84,6 +87,14 @@ export function createServices(config: Config & { BOT_TOKEN: string }, logger: L
     }
   };
 
+  // Threads start on the first build, so a process that builds nothing pays nothing.
+  const builder = createBuildPool({
+    threads: config.BUILD_THREADS,
+    timeoutMs: config.BUILD_TIMEOUT_MS,
+    maxMemoryMb: config.BUILD_MEMORY_MB,
+    logger,
+  });
+
   return {
     config,
     logger,
@@ -109,7 +120,9 @@ export function createServices(config: Config & { BOT_TOKEN: string }, logger: L
     follows: createFollowStore({ redis, keys }),
     alerts,
     sources,
+    builder,
     async close() {
+      await builder.close();
       await queues.close();
       await alerts.close();
       await sources.close();

@@ -1,4 +1,13 @@
-export type ArticleErrorCode = 'empty' | 'binary' | 'too-large' | 'no-title' | 'bad-input';
+export type ArticleErrorCode =
+  | 'empty'
+  | 'binary'
+  | 'too-large'
+  | 'no-title'
+  | 'bad-input'
+  // Budget codes (guards.ts, workers/build-pool.ts): markup, time or memory beyond a limit.
+  | 'too-complex'
+  | 'too-slow'
+  | 'too-big';
 
 /** Why an input cannot become an article. Retrying will not help, so callers can fail the job for good. */
 export class ArticleError extends Error {

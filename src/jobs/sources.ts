@@ -11,6 +11,7 @@ import {
   type SourceHealth,
 } from '../store/sources.ts';
 import { stripUnsafeChars } from '../text/sanitize.ts';
+import type { ArticleBuilder } from '../workers/build-pool.ts';
 import { enqueueArticle } from './enqueue.ts';
 import type { Queues } from './queues.ts';
 
@@ -286,6 +287,7 @@ export interface SourceWorkerDeps {
   articles: Parameters<typeof enqueueArticle>[0]['articles'];
   queues: Queues;
   notifyEditors: (text: string) => Promise<void>;
+  builder?: ArticleBuilder;
 }
 
 /** The editors' notice when a source is paused after too many failures. */
@@ -305,6 +307,7 @@ export async function startSourceWorker(s: SourceWorkerDeps) {
     enqueue: (raw, opts) => enqueueArticle({ articles: s.articles, queues: s.queues }, raw, opts),
     logger: s.logger,
     maxFailures: s.config.SOURCE_MAX_FAILURES,
+    ...(s.builder ? { build: s.builder.build } : {}),
     pause: async (source, reason) => {
       await s.sources.pause(source.id, reason);
       await s.notifyEditors(pausedNotice(source, s.config.SOURCE_MAX_FAILURES, reason));

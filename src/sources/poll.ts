@@ -3,7 +3,7 @@ import { ArticleError } from '../article/errors.ts';
 import { extractArticle } from '../article/extract.ts';
 import { MAX_INPUT_BYTES, rawFromInput } from '../article/input.ts';
 import { buildArticle } from '../article/pipeline.ts';
-import type { FeedItem, RawArticle } from '../article/types.ts';
+import type { Article, FeedItem, RawArticle } from '../article/types.ts';
 import type { Config } from '../config.ts';
 import type { Logger } from '../logger.ts';
 import type { Source, SourceStore } from '../store/sources.ts';
@@ -139,6 +139,8 @@ export interface PollDeps {
   /** Pauses the source (record, scheduler) and tells the editors why. */
   pause: (source: Source, reason: string) => Promise<void>;
   now?: () => number;
+  /** Builds a full-text page off the event loop (services.builder.build); in-thread when absent. */
+  build?: (raw: RawArticle) => Promise<Article>;
 }
 
 export type PollOutcome =
@@ -360,7 +362,7 @@ async function fullText(
       ...(base.publisher ? { publisher: base.publisher } : {}),
     });
     if (page.html === undefined) return base;
-    const fromPage = buildArticle(page).paragraphs.join('\n').length;
+    const fromPage = (await (deps.build ?? buildArticle)(page)).paragraphs.join('\n').length;
     const fromFeed = extractArticle(base).paragraphs.join('\n').length;
     if (fromPage <= fromFeed) return base;
     if (base.review) page.review = true;

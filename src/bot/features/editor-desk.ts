@@ -3,7 +3,6 @@ import { Api, GrammyError, type Transformer } from 'grammy';
 import type { InlineKeyboardMarkup, Message, User } from 'grammy/types';
 import { ArticleError } from '../../article/errors.ts';
 import { rawFromInput } from '../../article/input.ts';
-import { buildArticle } from '../../article/pipeline.ts';
 import type { Article } from '../../article/types.ts';
 import { publishStored } from '../../jobs/enqueue.ts';
 import { classifySendError } from '../../jobs/telegram-errors.ts';
@@ -174,6 +173,7 @@ export type DeskDeps = Pick<
   | 'posts'
   | 'gate'
   | 'channels'
+  | 'builder'
 > & { search?: SearchIndex; audit?: AuditLog };
 
 export function createEditorDesk(s: DeskDeps) {
@@ -232,9 +232,9 @@ export function createEditorDesk(s: DeskDeps) {
           contentType: page.contentType,
           sourceId: 'editor',
         });
-        article = buildArticle(raw);
+        article = await s.builder.build(raw);
       } else {
-        article = buildArticle(rawFromInput(text, { sourceId: 'editor' }));
+        article = await s.builder.build(rawFromInput(text, { sourceId: 'editor' }));
       }
       return { ok: true, draftId: await newDraft({ kind: 'new', article }) };
     } catch (err) {
