@@ -4,6 +4,8 @@ export type ArticleErrorCode =
   | 'too-large'
   | 'no-title'
   | 'bad-input'
+  // A fetched page that is no HTML page (a feed, XML, JSON) where a page was expected.
+  | 'not-html'
   // Budget codes (guards.ts, workers/build-pool.ts): markup, time or memory beyond a limit.
   | 'too-complex'
   | 'too-slow'

@@ -70,7 +70,10 @@ function mapFeed(parsed: AnyFeed, base: string | undefined): ParsedFeed {
       const feed = parsed.feed;
       const items = (feed.items ?? []).map((item) => {
         const guid = str(item.guid?.value);
-        const link = abs(item.link) ?? (item.guid?.isPermaLink !== false ? abs(guid) : undefined);
+        // A permalink guid stands in for a missing link only when it is an absolute http(s) URL
+        // itself: a bare id resolved against the feed URL is a page nobody published.
+        const link =
+          abs(item.link) ?? (item.guid?.isPermaLink !== false ? safeHttpUrl(guid) : undefined);
         return feedItem({
           title: item.title,
           link,

@@ -18,7 +18,15 @@ import {
   rawFromFeedItem,
   safeHttpUrl,
 } from './feed.ts';
-import { FETCH_DEFAULTS, FetchError, type FetchPolicy, safeFetch } from './http.ts';
+import {
+  FETCH_DEFAULTS,
+  FetchError,
+  type FetchPolicy,
+  type FetchResult,
+  isHtmlResponse,
+  safeFetch,
+  sniffBody,
+} from './http.ts';
 
 // The poll of one source: conditional GET → decode → parse → skip what was seen → enqueue the
 // rest → record health. A source's own failures (network, HTTP, a broken feed) are recorded
@@ -330,6 +338,7 @@ function pageCandidates(
 
 async function fetchPage(deps: PollDeps, source: Source, url: string): Promise<RawArticle> {
   const res = await safeFetch(url, { ...deps.policy, accept: PAGE_ACCEPT });
+  requireHtml(res);
   const raw = rawFromInput(res.body, {
     url,
     contentType: res.contentType,
@@ -354,6 +363,7 @@ async function fullText(
   if (link === undefined) return base;
   try {
     const res = await safeFetch(link, { ...deps.policy, accept: PAGE_ACCEPT });
+    requireHtml(res);
     const page = rawFromInput(res.body, {
       url: link,
       contentType: res.contentType,
@@ -375,4 +385,14 @@ async function fullText(
     );
     return base;
   }
+}
+
+/** Story pages must be HTML pages: a feed, XML or JSON (whatever its Content-Type) is refused. */
+function requireHtml(res: FetchResult): void {
+  if (isHtmlResponse(res)) return;
+  const kind = sniffBody(res.body);
+  throw new ArticleError(
+    'not-html',
+    `the page is ${kind === 'other' ? 'not markup' : kind}, not HTML`,
+  );
 }
