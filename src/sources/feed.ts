@@ -3,6 +3,7 @@ import { parseHTML } from 'linkedom';
 import { canonicalUrl } from '../article/credit.ts';
 import { extractArticle } from '../article/extract.ts';
 import { contentHash } from '../article/fingerprint.ts';
+import { checkHtml } from '../article/guards.ts';
 import type { FeedItem, RawArticle } from '../article/types.ts';
 import { stripUnsafeChars } from '../text/sanitize.ts';
 
@@ -37,6 +38,8 @@ export const MAX_FEED_ITEMS = 300;
 const MAX_FIELD_CHARS = 200_000;
 const MAX_TITLE_CHARS = 1_000;
 const MAX_URL_CHARS = 2_048;
+/** A feed item's story body nests a few levels and holds a few hundred elements at most. */
+const ITEM_LIMITS = { maxDepth: 100, maxElements: 5_000 };
 
 /**
  * Feed text (already decoded: feedsmith takes a string) → items, oldest first. Throws
@@ -347,6 +350,11 @@ export function itemFingerprints(item: FeedItem): string[] {
 
 /** An item's title and story as plain text, the way the pipeline reads them. */
 function itemText(item: FeedItem): string {
+  // Parsed on the poller's event loop: markup no story body has is not parsed, only the
+  // guid and link identify that item.
+  for (const html of [item.title, item.description, item.content]) {
+    if (typeof html === 'string' && html.includes('<') && checkHtml(html, ITEM_LIMITS)) return '';
+  }
   try {
     const extracted = extractArticle({ feedItem: item, receivedAt: new Date(0).toISOString() });
     return `${extracted.title}\n${extracted.paragraphs.join('\n')}`.trim();
