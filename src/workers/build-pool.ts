@@ -162,7 +162,16 @@ export function createBuildPool(options: BuildPoolOptions): ArticleBuilder {
       );
       pump();
     }, timeoutMs);
-    slot.worker.postMessage(pending.task);
+    try {
+      slot.worker.postMessage(pending.task);
+    } catch (err) {
+      // Not cloneable (not plain JSON): the thread never saw it.
+      settle(slot, () =>
+        pending.reject(
+          err instanceof Error ? err : new Error('the article cannot be sent to a thread'),
+        ),
+      );
+    }
   }
 
   function pump(): void {
