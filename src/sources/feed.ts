@@ -350,16 +350,27 @@ export function itemFingerprints(item: FeedItem): string[] {
 
 /** An item's title and story as plain text, the way the pipeline reads them. */
 function itemText(item: FeedItem): string {
+  const extracted = extractItem(item);
+  return extracted ? `${extracted.title}\n${extracted.paragraphs.join('\n')}`.trim() : '';
+}
+
+/** The length of an item's story text (0 when it has markup no story body has: not parsed). */
+export function itemStoryLength(item: FeedItem): number {
+  return extractItem(item)?.paragraphs.join('\n').length ?? 0;
+}
+
+function extractItem(item: FeedItem): ReturnType<typeof extractArticle> | undefined {
   // Parsed on the poller's event loop: markup no story body has is not parsed, only the
   // guid and link identify that item.
   for (const html of [item.title, item.description, item.content]) {
-    if (typeof html === 'string' && html.includes('<') && checkHtml(html, ITEM_LIMITS)) return '';
+    if (typeof html === 'string' && html.includes('<') && checkHtml(html, ITEM_LIMITS)) {
+      return undefined;
+    }
   }
   try {
-    const extracted = extractArticle({ feedItem: item, receivedAt: new Date(0).toISOString() });
-    return `${extracted.title}\n${extracted.paragraphs.join('\n')}`.trim();
+    return extractArticle({ feedItem: item, receivedAt: new Date(0).toISOString() });
   } catch {
-    return '';
+    return undefined;
   }
 }
 

@@ -1,6 +1,5 @@
 import { decodeBytes } from '../article/decode.ts';
 import { ArticleError } from '../article/errors.ts';
-import { extractArticle } from '../article/extract.ts';
 import { MAX_INPUT_BYTES, rawFromInput } from '../article/input.ts';
 import { buildArticle } from '../article/pipeline.ts';
 import type { Article, FeedItem, RawArticle } from '../article/types.ts';
@@ -13,6 +12,7 @@ import {
   findFeedLinks,
   findSiteName,
   itemFingerprints,
+  itemStoryLength,
   type ParsedFeed,
   parseFeedText,
   rawFromFeedItem,
@@ -373,7 +373,7 @@ async function fullText(
     });
     if (page.html === undefined) return base;
     const fromPage = (await (deps.build ?? buildArticle)(page)).paragraphs.join('\n').length;
-    const fromFeed = extractArticle(base).paragraphs.join('\n').length;
+    const fromFeed = itemStoryLength(item);
     if (fromPage <= fromFeed) return base;
     if (base.review) page.review = true;
     return page;
