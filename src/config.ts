@@ -66,6 +66,10 @@ const schema = z.object({
   FETCH_TIMEOUT_MS: int(15_000, 100, 120_000),
   SOURCE_MAX_FAILURES: int(10, 1, 1000),
   SOURCE_MIN_INTERVAL_SECONDS: int(60, 1, 86_400),
+  // Article builds run in worker threads with a budget (workers/build-pool.ts).
+  BUILD_THREADS: int(1, 1, 16),
+  BUILD_TIMEOUT_MS: int(15_000, 100, 600_000),
+  BUILD_MEMORY_MB: int(256, 16, 8192),
 });
 
 /** Every variable, as the schema reads it: the token and the channels may be missing. */

@@ -8,6 +8,7 @@ import { createMessenger, createSender } from './jobs/send.ts';
 import { createSources, type Sources } from './jobs/sources.ts';
 import type { Logger } from './logger.ts';
 import { createStores, type Stores } from './stores.ts';
+import { type ArticleBuilder, createBuildPool } from './workers/build-pool.ts';
 
 /**
  * Everything the bot and the workers share: the stores over one Redis connection (stores.ts),
@@ -29,6 +30,8 @@ export interface Services extends Stores {
   sources: Sources;
   /** The editors' service (editorial/service.ts), shared by the bot and the workers. */
   editorial: Editorial;
+  /** buildArticle in worker threads with a time and memory budget (workers/build-pool.ts). */
+  builder: ArticleBuilder;
   close(): Promise<void>;
 }
 
@@ -64,6 +67,14 @@ export function createServices(config: TelegramConfig, logger: Logger): Services
     }
   };
 
+  // Threads start on the first build, so a process that builds nothing pays nothing.
+  const builder = createBuildPool({
+    threads: config.BUILD_THREADS,
+    timeoutMs: config.BUILD_TIMEOUT_MS,
+    maxMemoryMb: config.BUILD_MEMORY_MB,
+    logger,
+  });
+
   const base = {
     ...stores,
     config,
@@ -74,7 +85,9 @@ export function createServices(config: TelegramConfig, logger: Logger): Services
     notifyEditors,
     alerts: queues.alerts,
     sources,
+    builder,
     async close() {
+      await builder.close();
       await queues.close();
       await stores.close();
     },

@@ -4,6 +4,7 @@ import { canonicalUrl, pickCredit } from './credit.ts';
 import { ArticleError } from './errors.ts';
 import { extractArticle } from './extract.ts';
 import { contentHash, minhashSignature } from './fingerprint.ts';
+import { guardRawArticle } from './guards.ts';
 import { pickHashtags } from './hashtags.ts';
 import { storySentences, summarize } from './summarize.ts';
 import type { Article, RawArticle } from './types.ts';
@@ -26,6 +27,7 @@ export function buildArticle(raw: RawArticle, opts: BuildOptions = {}): Article 
   if (typeof raw.receivedAt !== 'string' || Number.isNaN(Date.parse(raw.receivedAt))) {
     throw new ArticleError('bad-input', 'The article has no valid receivedAt date.');
   }
+  guardRawArticle(raw);
   const extracted = extractArticle(raw);
   const publisher = typeof raw.publisher === 'string' ? raw.publisher : undefined;
   const cleaned = cleanParagraphs(extracted.paragraphs, {

@@ -1,6 +1,5 @@
 import { ArticleError } from '../article/errors.ts';
 import { rawFromInput } from '../article/input.ts';
-import { buildArticle } from '../article/pipeline.ts';
 import type { Article } from '../article/types.ts';
 import { publishStored } from '../jobs/enqueue.ts';
 import type { Buttons } from '../jobs/send.ts';
@@ -40,9 +39,9 @@ export function createDrafting(p: EditorialParts, review: Review) {
           contentType: page.contentType,
           sourceId: 'editor',
         });
-        article = buildArticle(raw);
+        article = await p.builder.build(raw);
       } else {
-        article = buildArticle(rawFromInput(text, { sourceId: 'editor' }));
+        article = await p.builder.build(rawFromInput(text, { sourceId: 'editor' }));
       }
       return { ok: true, draftId: await drafts.create({ kind: 'new', article }) };
     } catch (err) {

@@ -11,6 +11,7 @@ import type { PostWatches } from '../store/post-watches.ts';
 import type { Post, PostStore } from '../store/posts.ts';
 import type { ReviewStore } from '../store/reviews.ts';
 import type { SearchIndex } from '../store/search-index.ts';
+import type { ArticleBuilder } from '../workers/build-pool.ts';
 import type { Editor, EditorialViews } from './types.ts';
 
 // What the editorial service is built from, and what its parts (drafting, review, posted) share.
@@ -38,6 +39,8 @@ export interface EditorialDeps {
   sender: Sender;
   messenger: Messenger;
   views: EditorialViews;
+  /** Builds articles off the event loop, within a time and memory budget. */
+  builder: ArticleBuilder;
   audit?: AuditLog;
 }
 

@@ -1,10 +1,13 @@
 import { type Job, UnrecoverableError } from 'bullmq';
 import { ArticleError } from '../article/errors.ts';
+import { ArticleBudgetError } from '../article/guards.ts';
 import { buildArticle } from '../article/pipeline.ts';
+import type { Article } from '../article/types.ts';
 import type { Logger } from '../logger.ts';
 import type { ArticleStore, StoredArticle } from '../store/articles.ts';
 import type { Dedupe, Duplicate } from '../store/dedupe.ts';
 import type { PostStore } from '../store/posts.ts';
+import type { ArticleBuilder } from '../workers/build-pool.ts';
 import { type ArticleJob, type PublishJob, postJobId, type Queues } from './queues.ts';
 
 /** Editors' posts take places in a channel's line ahead of every automatic one. */
@@ -20,6 +23,10 @@ export interface ProcessDeps {
   channels: readonly string[];
   /** Takes an article marked for review instead of posting it (editors' queue). */
   sendToReview?: (article: StoredArticle) => Promise<void>;
+  /** Builds off the event loop with a budget (services.builder); in-thread when absent. */
+  builder?: ArticleBuilder;
+  /** Told when an article is refused for its cost (a hostile or broken page). Never throws. */
+  notifyEditors?: (text: string) => Promise<void>;
 }
 
 export type ArticleOutcome =
@@ -60,10 +67,19 @@ export function createArticleProcessor(deps: ProcessDeps) {
     }
 
     const data = job.data;
-    let built: ReturnType<typeof buildArticle>;
+    let built: Article;
     try {
-      built = buildArticle(data.raw);
+      built = deps.builder ? await deps.builder.build(data.raw) : buildArticle(data.raw);
     } catch (err) {
+      if (err instanceof ArticleBudgetError) {
+        // Failed for good with its reason (the failed list keeps it a week); never retried.
+        const url = data.raw.url ?? '';
+        log.warn({ code: err.code, url, err: err.message }, 'article refused: over budget');
+        await deps.notifyEditors?.(
+          `⚠️ خبر رُفض (${err.code}): ${err.message} ${url.slice(0, 200)}`.trim(),
+        );
+        throw new UnrecoverableError(`article over budget (${err.code}): ${err.message}`);
+      }
       if (err instanceof ArticleError) throw new UnrecoverableError(`bad article: ${err.message}`);
       throw err;
     }

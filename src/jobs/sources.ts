@@ -12,6 +12,7 @@ import {
   type SourceHealth,
 } from '../store/sources.ts';
 import { stripUnsafeChars } from '../text/sanitize.ts';
+import type { ArticleBuilder } from '../workers/build-pool.ts';
 import { enqueueArticle } from './enqueue.ts';
 import type { QueueName, Queues } from './queues.ts';
 
@@ -271,6 +272,7 @@ export interface SourceWorkerDeps {
   articles: Parameters<typeof enqueueArticle>[0]['articles'];
   queues: Queues;
   notifyEditors: (text: string) => Promise<void>;
+  builder?: ArticleBuilder;
 }
 
 /** The editors' notice when a source is paused after too many failures. */
@@ -295,6 +297,7 @@ export async function createPollProcessor(
     enqueue: (raw, opts) => enqueueArticle({ articles: s.articles, queues: s.queues }, raw, opts),
     logger: s.logger,
     maxFailures: s.config.SOURCE_MAX_FAILURES,
+    ...(s.builder ? { build: s.builder.build } : {}),
     pause: async (source, reason) => {
       await s.sources.pause(source.id, reason);
       await s.notifyEditors(pausedNotice(source, s.config.SOURCE_MAX_FAILURES, reason));

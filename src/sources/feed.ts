@@ -3,6 +3,7 @@ import { parseHTML } from 'linkedom';
 import { canonicalUrl, publisherFromFeedTitle } from '../article/credit.ts';
 import { extractArticle } from '../article/extract.ts';
 import { contentHash } from '../article/fingerprint.ts';
+import { checkHtml } from '../article/guards.ts';
 import type { FeedItem, RawArticle } from '../article/types.ts';
 import { CodedError } from '../errors.ts';
 import { stripUnsafeChars } from '../text/sanitize.ts';
@@ -35,6 +36,8 @@ export const MAX_FEED_ITEMS = 300;
 const MAX_FIELD_CHARS = 200_000;
 const MAX_TITLE_CHARS = 1_000;
 const MAX_URL_CHARS = 2_048;
+/** A feed item's story body nests a few levels and holds a few hundred elements at most. */
+const ITEM_LIMITS = { maxDepth: 100, maxElements: 5_000 };
 
 /**
  * Feed text (already decoded: feedsmith takes a string) → items, oldest first. Throws
@@ -68,7 +71,10 @@ function mapFeed(parsed: AnyFeed, base: string | undefined): ParsedFeed {
       const feed = parsed.feed;
       const items = (feed.items ?? []).map((item) => {
         const guid = str(item.guid?.value);
-        const link = abs(item.link) ?? (item.guid?.isPermaLink !== false ? abs(guid) : undefined);
+        // A permalink guid stands in for a missing link only when it is an absolute http(s) URL
+        // itself: a bare id resolved against the feed URL is a page nobody published.
+        const link =
+          abs(item.link) ?? (item.guid?.isPermaLink !== false ? safeHttpUrl(guid) : undefined);
         return feedItem({
           title: item.title,
           link,
@@ -355,11 +361,27 @@ export function itemFingerprints(item: FeedItem): string[] {
 
 /** An item's title and story as plain text, the way the pipeline reads them. */
 function itemText(item: FeedItem): string {
+  const extracted = extractItem(item);
+  return extracted ? `${extracted.title}\n${extracted.paragraphs.join('\n')}`.trim() : '';
+}
+
+/** The length of an item's story text (0 when it has markup no story body has: not parsed). */
+export function itemStoryLength(item: FeedItem): number {
+  return extractItem(item)?.paragraphs.join('\n').length ?? 0;
+}
+
+function extractItem(item: FeedItem): ReturnType<typeof extractArticle> | undefined {
+  // Parsed on the poller's event loop: markup no story body has is not parsed, only the
+  // guid and link identify that item.
+  for (const html of [item.title, item.description, item.content]) {
+    if (typeof html === 'string' && html.includes('<') && checkHtml(html, ITEM_LIMITS)) {
+      return undefined;
+    }
+  }
   try {
-    const extracted = extractArticle({ feedItem: item, receivedAt: new Date(0).toISOString() });
-    return `${extracted.title}\n${extracted.paragraphs.join('\n')}`.trim();
+    return extractArticle({ feedItem: item, receivedAt: new Date(0).toISOString() });
   } catch {
-    return '';
+    return undefined;
   }
 }
 

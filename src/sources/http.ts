@@ -387,3 +387,71 @@ function toFetchError(err: unknown, host: string, signal: AbortSignal): FetchErr
   const detail = code ?? (err instanceof Error ? err.name : 'unknown error');
   return new FetchError('network', `network error fetching ${host}: ${detail}`);
 }
+
+// ---- what a body is: full text takes HTML pages only -----------------------------------------
+
+export type BodyKind = 'html' | 'xml' | 'json' | 'other';
+
+const HTML_TYPES = new Set(['text/html', 'application/xhtml+xml']);
+// The tags that open an HTML document in the WHATWG sniffing rules (mimesniff §7.1), plus meta
+// and link, which often come first in a page without <html> and <head>.
+const HTML_FIRST_TAGS = new Set(
+  'html head body script iframe h1 div font table a style title b br p meta link'.split(' '),
+);
+const SNIFF_BYTES = 4096;
+
+/**
+ * What a body is, from its first bytes: skips a BOM, whitespace, an XML declaration, comments
+ * and processing instructions, then reads the doctype or the first element. An RSS, Atom or RDF
+ * feed (whatever its Content-Type says) is 'xml'; `<!doctype html>` or an HTML element is 'html'.
+ */
+export function sniffBody(body: Uint8Array): BodyKind {
+  const head = decodeHead(body.subarray(0, SNIFF_BYTES));
+  let i = 0;
+  for (;;) {
+    while (i < head.length && /\s/.test(head[i] ?? '')) i++;
+    if (i >= head.length) return 'other';
+    if (head[i] === '{' || head[i] === '[') return 'json';
+    if (head[i] !== '<') return 'other';
+    if (head.startsWith('<!--', i)) {
+      const end = head.indexOf('-->', i + 4);
+      if (end === -1) return 'other';
+      i = end + 3;
+      continue;
+    }
+    if (head.startsWith('<?', i)) {
+      const end = head.indexOf('?>', i + 2);
+      if (end === -1) return 'other';
+      i = end + 2;
+      continue;
+    }
+    if (head[i + 1] === '!') {
+      // <!DOCTYPE html> says it; any other doctype (an RSS 0.91 DTD, SVG) does not.
+      if (/^<!doctype\s+html\b/i.test(head.slice(i, i + 20))) return 'html';
+      const end = head.indexOf('>', i);
+      if (end === -1) return 'other';
+      i = end + 1;
+      continue;
+    }
+    const name = /^<([A-Za-z][A-Za-z0-9:-]*)/.exec(head.slice(i, i + 64))?.[1]?.toLowerCase();
+    if (name === undefined) return 'other';
+    return HTML_FIRST_TAGS.has(name) ? 'html' : 'xml';
+  }
+}
+
+function decodeHead(bytes: Uint8Array): string {
+  if (bytes[0] === 0xff && bytes[1] === 0xfe) return new TextDecoder('utf-16le').decode(bytes);
+  if (bytes[0] === 0xfe && bytes[1] === 0xff) return new TextDecoder('utf-16be').decode(bytes);
+  // Markup is ASCII in every other charset the pages use; a cut multibyte character is harmless.
+  return new TextDecoder('utf-8', { ignoreBOM: false }).decode(bytes);
+}
+
+/**
+ * True for an HTML page: a Content-Type of text/html or application/xhtml+xml (or none), and a
+ * body that sniffs as HTML. A feed served as text/html, or HTML served as XML, is not one.
+ */
+export function isHtmlResponse(res: Pick<FetchResult, 'contentType' | 'body'>): boolean {
+  const type = (res.contentType ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
+  if (type !== '' && !HTML_TYPES.has(type)) return false;
+  return sniffBody(res.body) === 'html';
+}

@@ -4,7 +4,7 @@ import { extractArticle } from '../article/extract.ts';
 import { rawFromInput } from '../article/input.ts';
 import { buildArticle } from '../article/pipeline.ts';
 import { countWords, storySentences } from '../article/summarize.ts';
-import type { FeedItem, RawArticle } from '../article/types.ts';
+import type { Article, FeedItem, RawArticle } from '../article/types.ts';
 import type { Logger } from '../logger.ts';
 import type { Source, SourceStore } from '../store/sources.ts';
 import {
@@ -13,12 +13,21 @@ import {
   findFeedLinks,
   findSiteName,
   itemFingerprints,
+  itemStoryLength,
   type ParsedFeed,
   parseFeedText,
   rawFromFeedItem,
   safeHttpUrl,
 } from './feed.ts';
-import { FetchError, type FetchPolicy, PAGE_ACCEPT, safeFetch } from './http.ts';
+import {
+  FetchError,
+  type FetchPolicy,
+  type FetchResult,
+  isHtmlResponse,
+  PAGE_ACCEPT,
+  safeFetch,
+  sniffBody,
+} from './http.ts';
 
 // The poll of one source: conditional GET → decode → parse → skip what was seen → enqueue the
 // rest → record health. A source's own failures (network, HTTP, a broken feed) are recorded
@@ -123,6 +132,8 @@ export interface PollDeps {
   /** Pauses the source (record, scheduler) and tells the editors why. */
   pause: (source: Source, reason: string) => Promise<void>;
   now?: () => number;
+  /** Builds a full-text page off the event loop (services.builder.build); in-thread when absent. */
+  build?: (raw: RawArticle) => Promise<Article>;
 }
 
 export type PollOutcome =
@@ -328,6 +339,7 @@ function pageCandidates(
 
 async function fetchPage(deps: PollDeps, source: Source, url: string): Promise<RawArticle> {
   const res = await safeFetch(url, { ...deps.policy, accept: PAGE_ACCEPT });
+  requireHtml(res);
   const raw = rawFromInput(res.body, {
     url,
     contentType: res.contentType,
@@ -352,6 +364,7 @@ async function fullText(
   if (link === undefined) return base;
   try {
     const res = await safeFetch(link, { ...deps.policy, accept: PAGE_ACCEPT });
+    requireHtml(res);
     const page = rawFromInput(res.body, {
       url: link,
       contentType: res.contentType,
@@ -360,8 +373,8 @@ async function fullText(
       ...(base.publisher ? { publisher: base.publisher } : {}),
     });
     if (page.html === undefined) return base;
-    const fromPage = buildArticle(page).paragraphs.join('\n').length;
-    const fromFeed = extractArticle(base).paragraphs.join('\n').length;
+    const fromPage = (await (deps.build ?? buildArticle)(page)).paragraphs.join('\n').length;
+    const fromFeed = itemStoryLength(item);
     if (fromPage <= fromFeed) return base;
     if (base.review) page.review = true;
     return page;
@@ -373,4 +386,14 @@ async function fullText(
     );
     return base;
   }
+}
+
+/** Story pages must be HTML pages: a feed, XML or JSON (whatever its Content-Type) is refused. */
+function requireHtml(res: FetchResult): void {
+  if (isHtmlResponse(res)) return;
+  const kind = sniffBody(res.body);
+  throw new ArticleError(
+    'not-html',
+    `the page is ${kind === 'other' ? 'not markup' : kind}, not HTML`,
+  );
 }

@@ -1,4 +1,4 @@
-import { stripUnsafeChars } from './sanitize.ts';
+import { collapseInvisible, stripUnsafeChars } from './sanitize.ts';
 
 // The matching form of Arabic/Persian text: rules 1–9 of arabic.md "Normalisation for
 // matching" (Lucene's ArabicNormalizer + PersianNormalizer + DecimalDigitFilter, widened).
@@ -51,6 +51,8 @@ export function normalizeForMatch(s: string): string {
   text = foldLetters(text); // 4–7
   text = normalizeDigits(text); // 8
   text = text.replace(MARKS_G, ''); // 9
+  // Removing marks can leave a joiner with nothing to join: collapse again (a fixed point).
+  text = collapseInvisible(text);
   // Removing characters can leave a base letter next to a combining mark it composes with
   // (e + U+200B + U+0301); a second NFC keeps the result a fixed point.
   return text.toLowerCase().normalize('NFC');

@@ -13,6 +13,7 @@ import { createAuditLog } from '../../src/store/audit.ts';
 import { createPostStore, type Post } from '../../src/store/posts.ts';
 import { createRateGate } from '../../src/store/rate-gate.ts';
 import { createSearchIndex } from '../../src/store/search-index.ts';
+import { createBuildPool } from '../../src/workers/build-pool.ts';
 import { antAsText, antSample } from '../support/corpus.ts';
 import { CHANNEL } from '../support/newsbot.ts';
 import { useRedis } from '../support/redis.ts';
@@ -40,6 +41,7 @@ const views: EditorialViews = {
 let fake: BotApiFake;
 let queues: Queues;
 let editorial: Editorial;
+const builder = createBuildPool({ threads: 1, timeoutMs: 15_000, maxMemoryMb: 256 });
 
 const lastIn = (chat: number) => fake.messages(chat).at(-1);
 
@@ -80,9 +82,11 @@ beforeAll(async () => {
     sender: createSender({ api, gate }),
     messenger: createMessenger({ api, logger }),
     views,
+    builder,
   });
 });
 afterAll(async () => {
+  await builder.close();
   await queues.close();
   await fake.close();
 });
