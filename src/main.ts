@@ -2,7 +2,6 @@ import { pathToFileURL } from 'node:url';
 import { type RunnerHandle, run } from '@grammyjs/runner';
 import type { UserFromGetMe } from 'grammy/types';
 import { createBot } from './bot/create-bot.ts';
-import { createEditorHooks } from './bot/features/editor-features.ts';
 import { setSubscriberCommands } from './bot/features/start.ts';
 import { type Config, loadConfig, requireTelegram } from './config.ts';
 import { startHttpServer } from './http/server.ts';
@@ -40,11 +39,12 @@ export async function startNewsbot(
 
   let workers: Workers | undefined;
   if (config.ROLE !== 'bot') {
-    const editors = createEditorHooks(services);
+    // The editorial service's own hooks: review drafts go to the editors' chat, and whoever
+    // published an article hears where it is once posted.
     workers = await startWorkers(services, {
-      sendToReview: editors.sendToReview,
+      sendToReview: services.editorial.sendToReview,
       // After a post: index → alerts → editors' notice (jobs/after-post.ts).
-      afterPost: createAfterPost({ ...services, editorsNotice: editors.afterPost }),
+      afterPost: createAfterPost({ ...services, editorsNotice: services.editorial.notifyPosted }),
     });
     logger.info({ channels: services.channels }, 'workers started');
   }

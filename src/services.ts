@@ -1,7 +1,7 @@
 import { Api } from 'grammy';
-import { createEditorViews } from './bot/features/editor-views.ts';
 import type { TelegramConfig } from './config.ts';
 import { createEditorial, type Editorial } from './editorial/service.ts';
+import { createEditorViews } from './editorial/views.ts';
 import type { AlertQueue } from './jobs/alerts.ts';
 import { createQueues, type Queues } from './jobs/queues.ts';
 import { createMessenger, createSender } from './jobs/send.ts';

@@ -1,81 +1,36 @@
 import { Composer, type Filter, type Middleware } from 'grammy';
+import {
+  type AnyCallbackValue,
+  type CallbackValue,
+  callbackCodec,
+  defineCallbackCodec,
+  type CallbackCodec as PureCodec,
+  type Specs,
+} from '../telegram/callback-data.ts';
 import type { BotContext } from './context.ts';
 
-// Button data as named kinds with typed fields, instead of strings built in one place and
-// mirrored by a regex in another. The wire form stays the short "prefix:field:field" that the
-// buttons already carry, so buttons sent before a deploy keep working. Callback data comes
-// back from the client and is treated as hostile: parse() checks every field and never throws.
+// The bot's side of the typed callback data (telegram/callback-data.ts holds the codec and the
+// one table of kinds): on(kind) runs handlers for one kind of button with its parsed value.
 
-/** Telegram's limit on callback_data, in bytes (https://core.telegram.org/bots/api#inlinekeyboardbutton). */
-export const MAX_CALLBACK_BYTES = 64;
-const SEP = ':';
-const PREFIX_RE = /^[A-Za-z0-9_-]+(?::[A-Za-z0-9_-]+)*$/;
-
-/** One field of a kind: how its value is written, and read back (undefined when malformed). */
-export interface Field<T> {
-  /** The text for `value`, or undefined when `value` is not a valid T for this field. */
-  encode(value: unknown): string | undefined;
-  decode(text: string): T | undefined;
-}
-
-export const field = {
-  /** A string that matches `re` entirely; ':' is never part of it. */
-  pattern(re: RegExp): Field<string> {
-    const whole = new RegExp(`^(?:${re.source})$`, re.flags.replace(/[gy]/g, ''));
-    const ok = (s: string) => !s.includes(SEP) && whole.test(s);
-    return {
-      encode: (value) => (typeof value === 'string' && ok(value) ? value : undefined),
-      decode: (text) => (ok(text) ? text : undefined),
-    };
-  },
-  /** A whole number from `min` to `max` (both ≥ 0), in decimal; leading zeros are read too. */
-  int(min: number, max: number): Field<number> {
-    const digits = new RegExp(`^\\d{1,${String(max).length}}$`);
-    const inRange = (n: number) => Number.isSafeInteger(n) && n >= min && n <= max;
-    return {
-      encode: (value) => (typeof value === 'number' && inRange(value) ? String(value) : undefined),
-      decode: (text) => {
-        if (!digits.test(text)) return undefined;
-        const n = Number(text);
-        return inRange(n) ? n : undefined;
-      },
-    };
-  },
-  /** One of a few fixed words. */
-  oneOf<const V extends string>(...values: V[]): Field<V> {
-    const find = (s: unknown): V | undefined => values.find((v) => v === s);
-    return { encode: find, decode: find };
-  },
-};
-
-export interface KindSpec {
-  /** One or more ':'-separated words; no kind's prefix may start another's. */
-  readonly prefix: string;
-  /** The fields in wire order. */
-  readonly fields: Readonly<Record<string, Field<unknown>>>;
-}
-
-export type Specs = Readonly<Record<string, KindSpec>>;
-type FieldValue<F> = F extends Field<infer T> ? T : never;
-type Simplify<T> = { [K in keyof T]: T[K] } & {};
-
-/** The value of one kind: `{ kind, ...fields }`. */
-export type CallbackValue<D extends Specs, K extends keyof D> = Simplify<
-  { kind: K } & { [F in keyof D[K]['fields']]: FieldValue<D[K]['fields'][F]> }
->;
-/** Any kind's value, discriminated by `kind`. */
-export type AnyCallbackValue<D extends Specs> = { [K in keyof D]: CallbackValue<D, K> }[keyof D];
+export {
+  type AnyCallbackValue,
+  type CallbackData,
+  type CallbackValue,
+  type Field,
+  field,
+  type KindSpec,
+  MAX_CALLBACK_BYTES,
+  PREVIEW_ACTIONS,
+  type PreviewAction,
+  type Specs,
+} from '../telegram/callback-data.ts';
 
 /** A callback query of one kind, its parsed data on `ctx.callbackData`. */
 export type CallbackContext<C extends BotContext, V> = Filter<C, 'callback_query:data'> & {
   callbackData: V;
 };
 
-export interface CallbackCodec<D extends Specs> {
-  /** The button's data. Throws on a value our own code should never build (a bug, not input). */
-  encode(value: AnyCallbackValue<D>): string;
-  /** The typed value of `data`, or undefined for anything that is not exactly one of our kinds. */
-  parse(data: unknown): AnyCallbackValue<D> | undefined;
+export interface CallbackCodec<D extends Specs> extends PureCodec<D> {
   /**
    * Middleware for the buttons of one kind (other updates go on): `middleware` runs with the
    * parsed value on ctx.callbackData. Guards such as editorsOnly go first, as with callbackQuery().
@@ -86,65 +41,12 @@ export interface CallbackCodec<D extends Specs> {
   ): Composer<C>;
 }
 
-interface Compiled {
-  kind: string;
-  prefix: readonly string[];
-  fields: readonly (readonly [string, Field<unknown>])[];
+/** The codec with on() for a table of kinds; a bad table (a clash of prefixes) throws at once. */
+export function defineCallbackData<const D extends Specs>(specs: D): CallbackCodec<D> {
+  return withHandlers(defineCallbackCodec(specs));
 }
 
-/** Builds the codec for a table of kinds; a bad table (a clash of prefixes) throws at once. */
-export function defineCallbackData<const D extends Specs>(specs: D): CallbackCodec<D> {
-  const kinds: Compiled[] = Object.entries(specs).map(([kind, spec]) => {
-    if (!PREFIX_RE.test(spec.prefix)) throw new Error(`callback kind ${kind}: bad prefix`);
-    if ('kind' in spec.fields) throw new Error(`callback kind ${kind}: "kind" is not a field name`);
-    return { kind, prefix: spec.prefix.split(SEP), fields: Object.entries(spec.fields) };
-  });
-  for (const a of kinds) {
-    for (const b of kinds) {
-      if (a !== b && a.prefix.every((word, i) => b.prefix[i] === word)) {
-        throw new Error(`callback kinds ${a.kind} and ${b.kind}: one prefix starts the other`);
-      }
-    }
-  }
-  const byKind = new Map(kinds.map((k) => [k.kind, k]));
-
-  function encode(value: AnyCallbackValue<D>): string {
-    const values: Readonly<Record<string, unknown>> = value;
-    const spec = byKind.get(String(values.kind));
-    if (!spec) throw new Error(`callback data: unknown kind ${String(values.kind)}`);
-    const parts = [...spec.prefix];
-    for (const [name, f] of spec.fields) {
-      const text = f.encode(values[name]);
-      if (text === undefined) throw new Error(`callback data ${spec.kind}: bad field ${name}`);
-      parts.push(text);
-    }
-    const data = parts.join(SEP);
-    if (Buffer.byteLength(data, 'utf8') > MAX_CALLBACK_BYTES) {
-      throw new Error(`callback data ${spec.kind}: longer than ${MAX_CALLBACK_BYTES} bytes`);
-    }
-    return data;
-  }
-
-  function parse(data: unknown): AnyCallbackValue<D> | undefined {
-    if (typeof data !== 'string' || Buffer.byteLength(data, 'utf8') > MAX_CALLBACK_BYTES) {
-      return undefined;
-    }
-    const parts = data.split(SEP);
-    for (const spec of kinds) {
-      if (parts.length !== spec.prefix.length + spec.fields.length) continue;
-      if (!spec.prefix.every((word, i) => parts[i] === word)) continue;
-      const out: Record<string, unknown> = { kind: spec.kind };
-      for (const [i, [name, f]] of spec.fields.entries()) {
-        const value = f.decode(parts[spec.prefix.length + i] ?? '');
-        if (value === undefined) return undefined;
-        out[name] = value;
-      }
-      // Built field by field from this kind's own spec, so it has exactly that kind's shape.
-      return out as AnyCallbackValue<D>;
-    }
-    return undefined;
-  }
-
+function withHandlers<D extends Specs>(codec: PureCodec<D>): CallbackCodec<D> {
   function on<K extends keyof D & string, C extends BotContext = BotContext>(
     kind: K,
     ...middleware: Middleware<CallbackContext<C, CallbackValue<D, K>>>[]
@@ -152,7 +54,7 @@ export function defineCallbackData<const D extends Specs>(specs: D): CallbackCod
     const c = new Composer<C>();
     c.on('callback_query:data').filter(
       (ctx): ctx is CallbackContext<C, CallbackValue<D, K>> => {
-        const value = parse(ctx.callbackQuery.data);
+        const value: AnyCallbackValue<D> | undefined = codec.parse(ctx.callbackQuery.data);
         if (value === undefined || value.kind !== kind) return false;
         // As callbackQuery() sets ctx.match, the parsed data rides on the context.
         Object.assign(ctx, { callbackData: value });
@@ -162,23 +64,8 @@ export function defineCallbackData<const D extends Specs>(specs: D): CallbackCod
     );
     return c;
   }
-
-  return { encode, parse, on };
+  return { encode: codec.encode, parse: codec.parse, on };
 }
 
-const BASE64URL_12 = /[A-Za-z0-9_-]{12}/;
-
-const KINDS = {
-  /** Next/Previous under search results: the stored query's token and the page (from 0). */
-  searchPage: {
-    prefix: 's',
-    fields: { token: field.pattern(BASE64URL_12), page: field.int(0, 9999) },
-  },
-  /** A follow's button under /unfollow: removes that follow. */
-  unfollow: { prefix: 'u', fields: { followId: field.pattern(BASE64URL_12) } },
-} satisfies Specs;
-
-/** Every kind of button the bot sends (one table, so no two kinds can share a prefix). */
-export const callbackData = defineCallbackData(KINDS);
-
-export type CallbackData = AnyCallbackValue<typeof KINDS>;
+/** Every kind of button the bot sends (the one table in telegram/callback-data.ts). */
+export const callbackData = withHandlers(callbackCodec);

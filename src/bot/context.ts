@@ -1,6 +1,5 @@
 import type { Context } from 'grammy';
-import type { Lang } from '../store/follows.ts';
-import type { Texts } from './locales/texts.ts';
+import type { Lang, Texts } from '../locales/index.ts';
 
 /**
  * The person's language and the texts in it, set once per update by createI18n() (i18n.ts)

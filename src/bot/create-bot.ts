@@ -14,9 +14,10 @@ import { createI18n } from './i18n.ts';
 import { createReplyGate } from './reply-gate.ts';
 
 /**
- * Middleware order: error boundary → per-chat sequentialize (updates of one chat are handled
- * one after another, which conversations need) → editor features (the /publish conversation
- * first) → sources → subscriber features, whose plain-text search catch-all is last.
+ * Middleware order: error boundary (bot.catch) → i18n (ctx.lang and ctx.t, locales/) →
+ * per-chat sequentialize (updates of one chat are handled one after another, which
+ * conversations need) → editor features (the /publish conversation first) → sources →
+ * subscriber features, whose plain-text search catch-all is last.
  * The reply gate is not middleware: it is an API transformer on bot.api, which grammY copies to
  * every update's ctx.api before the first middleware runs.
  */

@@ -4,6 +4,7 @@ import type { Editor } from '../editorial/types.ts';
 import type { Services } from '../services.ts';
 import { stripUnsafeChars } from '../text/sanitize.ts';
 import type { BotContext } from './context.ts';
+import { langOf } from './i18n.ts';
 
 const CACHE_SECONDS = 300;
 
@@ -14,7 +15,7 @@ export function editorFrom(from: Pick<User, 'id' | 'first_name'> & Partial<User>
   return {
     id: from.id,
     name: name || (from.username ? `@${from.username}` : String(from.id)),
-    lang: from.language_code?.toLowerCase().startsWith('en') ? 'en' : 'ar',
+    lang: langOf(from.language_code),
   };
 }
 

@@ -1,5 +1,6 @@
 import type { Buttons } from '../jobs/send.ts';
 import type { FetchErrorCode } from '../sources/http.ts';
+import type { Lang } from '../store/follows.ts';
 import type { Post } from '../store/posts.ts';
 import type { ReviewDecision } from '../store/reviews.ts';
 
@@ -9,7 +10,8 @@ import type { ReviewDecision } from '../store/reviews.ts';
 export type { DraftKind } from '../store/drafts.ts';
 export type { ReviewDecision } from '../store/reviews.ts';
 
-export type Lang = 'ar' | 'en';
+// The one language type (the follow store keeps it for alerts; locales/ are keyed by it).
+export type { Lang };
 
 export interface Editor {
   id: number;
@@ -61,8 +63,8 @@ export type UnpublishOutcome =
 
 /**
  * The few things the service itself shows editors, from the workers too: the review buttons,
- * the decision that replaces them, and the notice once a post is out. The bot supplies them
- * (bot/features/editor-views.ts), so every editor text stays in one file.
+ * the decision that replaces them, and the notice once a post is out. editorial/views.ts makes
+ * them from the editors' texts in locales/ (tests may pass their own).
  */
 export interface EditorialViews {
   /** Approve / Edit / Reject under a review preview. */

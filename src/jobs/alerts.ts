@@ -1,6 +1,7 @@
 import { DelayedError, type Job, type Queue, UnrecoverableError } from 'bullmq';
 import type { Api } from 'grammy';
 import type { Redis } from 'ioredis';
+import { textsFor } from '../locales/index.ts';
 import type { Logger } from '../logger.ts';
 import type { ArticleStore, StoredArticle } from '../store/articles.ts';
 import type { FollowStore, Lang } from '../store/follows.ts';
@@ -8,7 +9,7 @@ import type { Keys } from '../store/keys.ts';
 import type { Post } from '../store/posts.ts';
 import type { RateGate } from '../store/rate-gate.ts';
 import { articleToIndexDoc } from '../store/search-index.ts';
-import { isolate, RLM } from '../telegram/bidi.ts';
+import { isolate, markLines } from '../telegram/bidi.ts';
 import { escapeHtml, safeHref } from '../telegram/html.ts';
 import { postLink } from '../telegram/links.ts';
 import { stripUnsafeChars } from '../text/sanitize.ts';
@@ -53,23 +54,8 @@ const RECORD_TTL_SECONDS = 30 * 86_400;
 const MAX_TITLE = 300;
 const MAX_QUERY = 100;
 const ADD_BATCH = 1000;
-/** LEFT-TO-RIGHT MARK: leads English lines, as RLM leads Arabic ones. */
-const LRM = '\u200E';
 
 export type AlertQueue = Queue<AlertJob>;
-
-const TEXT = {
-  ar: {
-    head: '🔔 خبر جديد يطابق متابعتك',
-    read: 'اقرأ الخبر',
-    stop: 'لإيقاف التنبيهات: /unfollow',
-  },
-  en: {
-    head: '🔔 A new article matches your follow',
-    read: 'Read the article',
-    stop: 'To stop alerts: /unfollow',
-  },
-} as const;
 
 function cut(s: string, max: number): string {
   const clean = stripUnsafeChars(typeof s === 'string' ? s : '')
@@ -83,23 +69,19 @@ export function formatAlert(data: Pick<DmJob, 'title' | 'link' | 'query' | 'lang
   html: string;
   plain: string;
 } {
-  const t = TEXT[data.lang] ?? TEXT.ar;
-  const mark = data.lang === 'en' ? LRM : RLM;
+  // The job's lang comes from Redis: anything but 'en' reads as the default, Arabic.
+  const lang = data.lang === 'en' ? 'en' : 'ar';
+  const t = textsFor(lang).alerts;
   const title = isolate(cut(data.title, MAX_TITLE) || '…');
   const query = isolate(cut(data.query, MAX_QUERY));
   const href = data.link ? safeHref(data.link) : undefined;
-  const html = [
-    `${mark}${escapeHtml(t.head)} «${escapeHtml(query)}»:`,
-    `${mark}<b>${escapeHtml(title)}</b>`,
-    ...(href ? [`${mark}<a href="${escapeHtml(href)}">${escapeHtml(t.read)}</a>`] : []),
-    `${mark}${escapeHtml(t.stop)}`,
-  ].join('\n');
-  const plain = [
-    `${mark}${t.head} «${query}»:`,
-    `${mark}${title}`,
-    ...(href ? [`${mark}${href}`] : []),
-    `${mark}${t.stop}`,
-  ].join('\n');
+  const html = markLines(lang, [
+    `${escapeHtml(t.head)} «${escapeHtml(query)}»:`,
+    `<b>${escapeHtml(title)}</b>`,
+    ...(href ? [`<a href="${escapeHtml(href)}">${escapeHtml(t.read)}</a>`] : []),
+    escapeHtml(t.stop),
+  ]);
+  const plain = markLines(lang, [`${t.head} «${query}»:`, title, ...(href ? [href] : []), t.stop]);
   return { html, plain };
 }
 

@@ -16,3 +16,15 @@ export const PDI = '\u2069';
 export function isolate(s: string): string {
   return FSI + stripUnsafeChars(s) + PDI;
 }
+
+/** LEFT-TO-RIGHT MARK: leads the lines of English texts, as RLM leads Arabic ones. */
+export const LRM = '\u200E';
+
+/**
+ * Starts each non-empty line with the direction mark of its language (see arabic.md, bidi), so
+ * a line that begins with a Latin word, a digit or an emoji still lays out in that direction.
+ */
+export function markLines(lang: 'ar' | 'en', lines: readonly string[]): string {
+  const mark = lang === 'en' ? LRM : RLM;
+  return lines.map((line) => (line === '' ? '' : mark + line)).join('\n');
+}

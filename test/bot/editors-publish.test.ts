@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { wallClock } from '../../src/bot/features/editor-time.ts';
 import { parseTelegramHtml } from '../../src/demo/telegram-html.ts';
+import { wallClock } from '../../src/editorial/time.ts';
 import { CHANNEL, until } from '../support/newsbot.ts';
 import {
   buttonData,

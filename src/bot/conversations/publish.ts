@@ -9,14 +9,17 @@ import {
 import { RedisAdapter } from '@grammyjs/storage-redis';
 import type { Context } from 'grammy';
 import { cleanSummary, cleanTitle, MAX_SUMMARY, MAX_TITLE } from '../../editorial/draft-text.ts';
+import type { Editorial } from '../../editorial/service.ts';
+import { parseScheduleTime } from '../../editorial/time.ts';
 import type { DraftResult } from '../../editorial/types.ts';
+import type { EditorViews } from '../../editorial/views.ts';
 import type { Buttons } from '../../jobs/send.ts';
+import type { EditorTexts } from '../../locales/index.ts';
 import type { Services } from '../../services.ts';
+import { callbackData, type PreviewAction } from '../callback-data.ts';
 import type { BotContext } from '../context.ts';
 import { type EditorCheck, editorFrom } from '../editors.ts';
-import type { EditorDesk } from '../features/editor-desk.ts';
-import { type EditorTexts, textsFor } from '../features/editor-texts.ts';
-import { parseScheduleTime } from '../features/editor-time.ts';
+import { textsFor } from '../i18n.ts';
 
 // The /publish conversation (@grammyjs/conversations v2): link or text → exact preview →
 // Publish now / Schedule / Edit headline / Edit summary / Cancel. The same steps edit a review
@@ -37,9 +40,7 @@ export type PublishStart =
   | { mode: 'review'; articleId: string }
   | { mode: 'post'; articleId: string };
 
-type Action = 'pub' | 'sch' | 'hl' | 'sm' | 'sv' | 'cx';
-const ACTIONS = new Set<string>(['pub', 'sch', 'hl', 'sm', 'sv', 'cx']);
-const isAction = (a: string | undefined): a is Action => a !== undefined && ACTIONS.has(a);
+type Action = PreviewAction;
 
 /** Buttons under a preview; the token and round make buttons of older previews stale. */
 export function previewKeyboard(
@@ -50,7 +51,7 @@ export function previewKeyboard(
 ): Buttons {
   const b = (text: string, action: Action) => ({
     text,
-    callback_data: `pv:${token}:${round}:${action}`,
+    callback_data: callbackData.encode({ kind: 'preview', token, round, action }),
   });
   const edits = [b(t.btnTitle, 'hl'), b(t.btnSummary, 'sm')];
   if (kind === 'post') {
@@ -82,7 +83,8 @@ function commandOf(ctx: Context): string | undefined {
 }
 
 export interface PublishDeps {
-  desk: EditorDesk;
+  editorial: Editorial;
+  views: EditorViews;
   isEditor: EditorCheck;
   /** A step left alone this long ends the conversation (checked when the next update comes). */
   timeoutMs: number;
@@ -90,7 +92,7 @@ export interface PublishDeps {
 }
 
 export function createPublishConversation(deps: PublishDeps) {
-  const { desk } = deps;
+  const { editorial, views } = deps;
 
   return async function publish(
     conversation: Conversation<EditorContext, Context>,
@@ -100,7 +102,9 @@ export function createPublishConversation(deps: PublishDeps) {
     const from = ctx.from;
     if (!from || typeof start !== 'object' || start === null) return;
     const editor = editorFrom(from);
-    const t = textsFor(editor.lang);
+    // The conversation's own context has no ctx.t (the i18n middleware runs outside it).
+    const texts = textsFor(editor.lang);
+    const t = texts.editor;
     // Everything happens in the editor's private chat, even when a review draft's Edit button
     // was pressed in the editors' group.
     const chatId = from.id;
@@ -112,15 +116,15 @@ export function createPublishConversation(deps: PublishDeps) {
     let draftId: string | undefined;
     let previewId: number | undefined;
 
-    // Through the desk (an external): a short 429 is waited out once, not again on each replay.
-    const say = (text: string) => conversation.external(() => desk.tell(chatId, text));
+    // Through the service's messenger (an external): a short 429 is waited out once, not again on each replay.
+    const say = (text: string) => conversation.external(() => editorial.tell(chatId, text));
 
     const cleanUp = async () => {
       const draft = draftId;
       const preview = previewId;
       await conversation.external(async () => {
-        if (draft) await desk.dropDraft(draft);
-        if (preview) await desk.stripButtons(chatId, preview);
+        if (draft) await editorial.dropDraft(draft);
+        if (preview) await editorial.stripButtons(chatId, preview);
       });
     };
 
@@ -196,7 +200,7 @@ export function createPublishConversation(deps: PublishDeps) {
         const now = await conversation.now();
         const parsed = parseScheduleTime(text, { now, timeZone: deps.timeZone });
         if (parsed.ok) return parsed.at.getTime();
-        if (parsed.reason === 'past') await say(t.timePast(desk.time(now, editor.lang)));
+        if (parsed.reason === 'past') await say(t.timePast(views.time(now, editor.lang)));
         else if (parsed.reason === 'too-far') await say(t.timeTooFar);
         else if (parsed.reason === 'invalid') await say(t.timeInvalid);
         else await say(t.timeFormat);
@@ -211,12 +215,17 @@ export function createPublishConversation(deps: PublishDeps) {
           await say(t.useButtons);
           continue;
         }
-        const [, tok, r, action] = data.split(':');
-        if (tok === token && r === String(round) && isAction(action) && allowed.includes(action)) {
+        const pressed = callbackData.parse(data);
+        if (
+          pressed?.kind === 'preview' &&
+          pressed.token === token &&
+          pressed.round === round &&
+          allowed.includes(pressed.action)
+        ) {
           await u.answerCallbackQuery();
           const preview = previewId;
-          if (preview) await conversation.external(() => desk.stripButtons(chatId, preview));
-          return action;
+          if (preview) await conversation.external(() => editorial.stripButtons(chatId, preview));
+          return pressed.action;
         }
         await u.answerCallbackQuery({ text: t.stale });
       }
@@ -237,7 +246,7 @@ export function createPublishConversation(deps: PublishDeps) {
       }
       for (;;) {
         const source = input;
-        const made = await conversation.external(() => desk.draftFromInput(source));
+        const made = await conversation.external(() => editorial.draftFromInput(source));
         if (made.ok) {
           draftId = made.draftId;
           break;
@@ -247,9 +256,9 @@ export function createPublishConversation(deps: PublishDeps) {
       }
     } else {
       const { articleId, mode } = start;
-      const made = await conversation.external(() => desk.draftFromStored(articleId, mode));
+      const made = await conversation.external(() => editorial.draftFromStored(articleId, mode));
       if (!made.ok) {
-        if (made.reason === 'decided') await refuse(desk.decidedText(made.decision, editor.lang));
+        if (made.reason === 'decided') await refuse(views.decidedText(made.decision, editor.lang));
         else if (made.reason === 'not-published') await refuse(t.notPublished);
         else await refuse(mode === 'review' ? t.reviewGone : t.refNotFound);
         return;
@@ -264,10 +273,10 @@ export function createPublishConversation(deps: PublishDeps) {
     for (let round = 0; ; round++) {
       const buttons = previewKeyboard(start.mode, token, round, t);
       const shown = await conversation.external(() =>
-        desk.sendDraftPreview(draft, chatId, buttons),
+        editorial.sendDraftPreview(draft, chatId, buttons),
       );
       if (!shown.ok) {
-        await conversation.external(() => desk.dropDraft(draft));
+        await conversation.external(() => editorial.dropDraft(draft));
         if (shown.reason === 'forbidden') await refuse(t.dmFirst);
         else await say(t.draftGone);
         return;
@@ -281,16 +290,16 @@ export function createPublishConversation(deps: PublishDeps) {
       const action = await readButton(round, allowed);
       if (action === 'hl') {
         const title = await readValid(t.askTitle, cleanTitle, t.badTitle(MAX_TITLE));
-        await conversation.external(() => desk.updateDraft(draft, { title }));
+        await conversation.external(() => editorial.updateDraft(draft, { title }));
         continue;
       }
       if (action === 'sm') {
         const summary = await readValid(t.askSummary, cleanSummary, t.badSummary(MAX_SUMMARY));
-        await conversation.external(() => desk.updateDraft(draft, { summary }));
+        await conversation.external(() => editorial.updateDraft(draft, { summary }));
         continue;
       }
       if (action === 'cx') {
-        await conversation.external(() => desk.dropDraft(draft));
+        await conversation.external(() => editorial.dropDraft(draft));
         await say(t.cancelled);
         return;
       }
@@ -298,12 +307,12 @@ export function createPublishConversation(deps: PublishDeps) {
       const at = action === 'sch' ? await readTime() : undefined;
       // Rights can change while a draft is open; check them again before anything is posted.
       if (!(await conversation.external(() => deps.isEditor(from.id)))) {
-        await conversation.external(() => desk.dropDraft(draft));
-        await say(t.notEditor);
+        await conversation.external(() => editorial.dropDraft(draft));
+        await say(texts.access.editorsOnly);
         return;
       }
       if (action === 'sv') {
-        const saved = await conversation.external(() => desk.saveDraftToPosts(draft, editor));
+        const saved = await conversation.external(() => editorial.saveDraftToPosts(draft, editor));
         if (!saved.ok) {
           await say(saved.reason === 'gone' ? t.draftGone : t.internal);
           return;
@@ -315,14 +324,14 @@ export function createPublishConversation(deps: PublishDeps) {
         await say(lines.join('\n') || t.notPublished);
         return;
       }
-      const outcome = await conversation.external(() => desk.publishDraft(draft, editor, at));
+      const outcome = await conversation.external(() => editorial.publishDraft(draft, editor, at));
       if (outcome.ok) {
-        if (outcome.at !== undefined) await say(t.scheduled(desk.time(outcome.at, editor.lang)));
+        if (outcome.at !== undefined) await say(t.scheduled(views.time(outcome.at, editor.lang)));
         else await say(start.mode === 'review' ? t.approvedNow : t.queuedNow);
       } else if (outcome.reason === 'already-posted') {
         await say(t.alreadyPosted(outcome.link));
       } else if (outcome.reason === 'decided') {
-        await say(desk.decidedText(outcome.decision, editor.lang));
+        await say(views.decidedText(outcome.decision, editor.lang));
       } else {
         await say(outcome.reason === 'gone' ? t.draftGone : t.internal);
       }
@@ -333,7 +342,7 @@ export function createPublishConversation(deps: PublishDeps) {
 
 /**
  * The conversations plugin with Redis storage, keyed per editor (not per chat), and the publish
- * conversation. Install only on updates with a sender (see editor-features.ts).
+ * conversation. Install only on updates with a sender (see editor-publish.ts).
  */
 export function createEditorConversations(
   s: Pick<Services, 'redis' | 'keys' | 'config'>,

@@ -1,10 +1,10 @@
 import { Composer } from 'grammy';
+import type { EditorViews } from '../../editorial/views.ts';
 import type { Services } from '../../services.ts';
 import type { AuditEntry } from '../../store/audit.ts';
 import { stripUnsafeChars } from '../../text/sanitize.ts';
 import type { BotContext } from '../context.ts';
-import type { EditorDesk } from './editor-desk.ts';
-import { type Lang, langOf, textsFor } from './editor-texts.ts';
+import { type Lang, textsFor } from '../i18n.ts';
 
 // /audit: the last 20 things editors did, newest first.
 
@@ -26,12 +26,12 @@ function fitMessage(text: string): string {
 }
 
 export async function describeAudit(
-  s: Pick<Services, 'articles'>,
-  desk: EditorDesk,
+  s: Pick<Services, 'articles' | 'editorial'>,
+  views: EditorViews,
   lang: Lang,
 ): Promise<string> {
-  const t = textsFor(lang);
-  const entries = await desk.audit.recent(AUDIT_SHOWN);
+  const t = textsFor(lang).editor;
+  const entries = await s.editorial.audit.recent(AUDIT_SHOWN);
   if (entries.length === 0) return t.auditEmpty;
   const ids = entries.map((e) => e.articleId ?? '').filter((id) => id !== '');
   const stored = await s.articles.getMany(ids);
@@ -45,19 +45,19 @@ export async function describeAudit(
       ? `«${oneLine(titles.get(e.articleId) ?? e.articleId, MAX_TITLE)}»`
       : '';
     const detail = e.detail ? ` (${oneLine(e.detail, MAX_DETAIL)})` : '';
-    return `• ${desk.time(e.at, lang)} — ${oneLine(e.name, MAX_NAME)} ${t.actions[e.action]} ${what}${detail}`;
+    return `• ${views.time(e.at, lang)} — ${oneLine(e.name, MAX_NAME)} ${t.actions[e.action]} ${what}${detail}`;
   };
   return fitMessage([t.auditHeader, ...entries.map(line)].join('\n'));
 }
 
 export function createAuditFeature(
-  s: Pick<Services, 'articles'>,
-  desk: EditorDesk,
+  s: Pick<Services, 'articles' | 'editorial'>,
+  views: EditorViews,
   only: Composer<BotContext>,
 ): Composer<BotContext> {
   const c = new Composer<BotContext>();
   c.command('audit', only, async (ctx) => {
-    const text = await describeAudit(s, desk, langOf(ctx.from?.language_code));
+    const text = await describeAudit(s, views, ctx.lang);
     await ctx.reply(text, { link_preview_options: { is_disabled: true } });
   });
   return c;

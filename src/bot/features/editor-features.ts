@@ -1,11 +1,10 @@
 import { Composer } from 'grammy';
+import { createEditorViews } from '../../editorial/views.ts';
 import { retryRateLimits } from '../../jobs/send.ts';
-import type { WorkerHooks } from '../../jobs/workers.ts';
 import type { Services } from '../../services.ts';
 import type { BotContext } from '../context.ts';
 import { createEditorCheck, editorsOnly } from '../editors.ts';
 import { createAuditFeature } from './editor-audit.ts';
-import { createEditorDesk, type EditorDesk } from './editor-desk.ts';
 import { createPublishFeature } from './editor-publish.ts';
 import { createQueueFeature } from './editor-queue.ts';
 import { createUnpublishFeature } from './editor-unpublish.ts';
@@ -14,7 +13,8 @@ import { createReviewFeature } from './review.ts';
 // Everything editors use in the bot: /publish (a conversation), /edit, /cancel, /unpublish,
 // /queue (with Retry), /audit, and the review buttons. Non-editors get a short refusal from
 // editorsOnly on every command and button here; nothing is queued for them. The work itself is
-// the editorial service's (editorial/service.ts); these features parse, call and render.
+// the editorial service's (s.editorial, editorial/service.ts); these features parse, call and
+// render, with the editorial views (editorial/views.ts) and the editor texts of ctx.t.editor.
 
 const EDITOR_COMMAND = /^\/(?:publish|edit|cancel|unpublish|queue|audit)(?:@\w+)?(?:\s|$)/;
 const EDITOR_BUTTON = /^(?:pv|rv|q):/;
@@ -26,13 +26,10 @@ function isEditorUpdate(ctx: BotContext): boolean {
   return EDITOR_COMMAND.test(ctx.message?.text ?? '');
 }
 
-export function createEditorFeatures(
-  s: Services,
-  opts: { desk?: EditorDesk } = {},
-): Composer<BotContext> {
+export function createEditorFeatures(s: Services): Composer<BotContext> {
   const isEditor = createEditorCheck(s);
   const only = editorsOnly(isEditor);
-  const desk = opts.desk ?? createEditorDesk(s);
+  const views = createEditorViews(s.config.TIME_ZONE);
   const c = new Composer<BotContext>();
   // ctx.api is made per update: replies to editors wait out a short 429 instead of failing.
   c.use((ctx, next) => {
@@ -40,23 +37,10 @@ export function createEditorFeatures(
     return next();
   });
   // The conversation first: it must see an editor's updates before the commands below.
-  c.use(createPublishFeature(s, { desk, isEditor, only }));
-  c.use(createUnpublishFeature(desk, only));
-  c.use(createQueueFeature(s, desk, only));
-  c.use(createAuditFeature(s, desk, only));
-  c.use(createReviewFeature(desk, only));
+  c.use(createPublishFeature(s, { views, isEditor, only }));
+  c.use(createUnpublishFeature(s.editorial, only));
+  c.use(createQueueFeature(s, views, only));
+  c.use(createAuditFeature(s, views, only));
+  c.use(createReviewFeature(s.editorial, views, only));
   return c;
-}
-
-/**
- * The editors' worker hooks, from the process's one editorial service: review drafts go to the
- * editors' chat, and whoever published an article hears where it is once posted.
- */
-export function createEditorHooks(
-  s: Pick<Services, 'editorial'>,
-): Required<Pick<WorkerHooks, 'sendToReview' | 'afterPost'>> {
-  return {
-    sendToReview: (article) => s.editorial.sendToReview(article),
-    afterPost: (post, article) => s.editorial.notifyPosted(post, article),
-  };
 }

@@ -1,6 +1,8 @@
 import { sequentialize } from '@grammyjs/runner';
 import { Composer } from 'grammy';
+import type { EditorViews } from '../../editorial/views.ts';
 import type { Services } from '../../services.ts';
+import { callbackData } from '../callback-data.ts';
 import type { BotContext } from '../context.ts';
 import {
   createEditorConversations,
@@ -9,8 +11,6 @@ import {
   type PublishStart,
 } from '../conversations/publish.ts';
 import type { EditorCheck } from '../editors.ts';
-import type { EditorDesk } from './editor-desk.ts';
-import { langOf, textsFor } from './editor-texts.ts';
 
 // /publish, /edit and /cancel, and the review draft's Edit button: ways into the /publish
 // conversation (conversations/publish.ts), which holds the steps themselves.
@@ -27,10 +27,10 @@ function inConversationScope(ctx: BotContext): ctx is EditorContext {
 }
 
 export function createPublishFeature(
-  s: Pick<Services, 'redis' | 'keys' | 'config'>,
-  deps: { desk: EditorDesk; isEditor: EditorCheck; only: Composer<BotContext> },
+  s: Pick<Services, 'redis' | 'keys' | 'config' | 'editorial'>,
+  deps: { views: EditorViews; isEditor: EditorCheck; only: Composer<BotContext> },
 ): Composer<BotContext> {
-  const { desk, isEditor, only } = deps;
+  const { views, isEditor, only } = deps;
   const c = new Composer<BotContext>();
   const scope = c.filter(inConversationScope);
   // The conversation is keyed per editor: a press in the editors' group and a message in the
@@ -38,7 +38,8 @@ export function createPublishFeature(
   scope.use(sequentialize((ctx: BotContext) => `editor:${ctx.from?.id ?? 0}`));
   scope.use(
     ...createEditorConversations(s, {
-      desk,
+      editorial: s.editorial,
+      views,
       isEditor,
       timeoutMs: s.config.CONVERSATION_TIMEOUT_MINUTES * 60_000,
       timeZone: s.config.TIME_ZONE,
@@ -46,7 +47,7 @@ export function createPublishFeature(
   );
 
   const enter = async (ctx: EditorContext, start: PublishStart): Promise<void> => {
-    const t = textsFor(langOf(ctx.from?.language_code));
+    const t = ctx.t.editor;
     if (ctx.conversation.active(PUBLISH) > 0) {
       if (ctx.callbackQuery) await ctx.answerCallbackQuery({ text: t.busy, show_alert: true });
       else await ctx.reply(t.busy);
@@ -60,7 +61,7 @@ export function createPublishFeature(
     await enter(ctx, { mode: 'new', input: ctx.match });
   });
   privateChat.command('edit', only, async (ctx) => {
-    const t = textsFor(langOf(ctx.from.language_code));
+    const t = ctx.t.editor;
     const ref = ctx.match.trim();
     if (ref === '') {
       await ctx.reply(t.refUsage('edit'));
@@ -70,7 +71,7 @@ export function createPublishFeature(
       await ctx.reply(t.busy);
       return;
     }
-    const articleId = await desk.resolveRef(ref);
+    const articleId = await s.editorial.resolveRef(ref);
     if (!articleId) {
       await ctx.reply(t.refNotFound);
       return;
@@ -81,19 +82,22 @@ export function createPublishFeature(
   // For non-editors /cancel is not ours: it goes on to the rest of the bot.
   privateChat.command('cancel', async (ctx, next) => {
     if (!(await isEditor(ctx.from.id))) return next();
-    await ctx.reply(textsFor(langOf(ctx.from.language_code)).nothingToCancel);
+    await ctx.reply(ctx.t.editor.nothingToCancel);
   });
-  scope.callbackQuery(/^rv:ed:([ah]-[0-9a-f]{20})$/, only, async (ctx) => {
-    await enter(ctx, { mode: 'review', articleId: ctx.match[1] ?? '' });
-  });
-  // A button of a preview whose conversation is over (published, cancelled, expired).
+  scope.use(
+    callbackData.on<'reviewEdit', EditorContext>('reviewEdit', only, async (ctx) => {
+      await enter(ctx, { mode: 'review', articleId: ctx.callbackData.articleId });
+    }),
+  );
+  // A button of a preview whose conversation is over (published, cancelled, expired), or any
+  // other pv: data: a prefix catch-all, so even a malformed one is answered as stale.
   scope.callbackQuery(/^pv:/, only, async (ctx) => {
-    await ctx.answerCallbackQuery({ text: textsFor(langOf(ctx.from.language_code)).stale });
+    await ctx.answerCallbackQuery({ text: ctx.t.editor.stale });
   });
 
   // /publish and /edit need the private chat; elsewhere editors are told so.
   c.command(['publish', 'edit'], only, async (ctx) => {
-    await ctx.reply(textsFor(langOf(ctx.from?.language_code)).privateOnly);
+    await ctx.reply(ctx.t.editor.privateOnly);
   });
   return c;
 }

@@ -1,5 +1,7 @@
+import { createHash } from 'node:crypto';
 import { Composer } from 'grammy';
 import type { InlineKeyboardButton } from 'grammy/types';
+import type { EditorViews } from '../../editorial/views.ts';
 import {
   type ArticleJob,
   type PostJob,
@@ -7,11 +9,13 @@ import {
   QUEUE_NAMES,
   type QueueName,
 } from '../../jobs/queues.ts';
+import type { OtherQueue } from '../../locales/index.ts';
 import type { Services } from '../../services.ts';
 import { stripUnsafeChars } from '../../text/sanitize.ts';
+import { callbackData } from '../callback-data.ts';
 import type { BotContext } from '../context.ts';
-import { type EditorDesk, editorFrom, jobRef } from './editor-desk.ts';
-import { type Lang, langOf, textsFor } from './editor-texts.ts';
+import { editorFrom } from '../editors.ts';
+import { type Lang, textsFor } from '../i18n.ts';
 
 // /queue: how many posts wait, are scheduled or failed; the same counts for every other queue
 // of the table (jobs/queues.ts); the next scheduled posts with their times; the failed ones
@@ -21,34 +25,17 @@ const SHOWN = 5;
 const SCAN = 500;
 const MAX_LINE = 70;
 
-type Deps = Pick<Services, 'queues' | 'articles' | 'config'>;
+type Deps = Pick<Services, 'queues' | 'articles' | 'config' | 'editorial'>;
 
 /** Counted together in the first line: the articles on their way to the channels. */
 const POSTING = ['articles', 'posts'] as const satisfies readonly QueueName[];
-type OtherQueue = Exclude<QueueName, (typeof POSTING)[number]>;
 const posting = new Set<QueueName>(POSTING);
 const isOther = (name: QueueName): name is OtherQueue => !posting.has(name);
 
-// The line of every other queue. Its words differ from the first line's ("scheduled" there),
-// so a count read from the first line is never found in these.
-const OTHER_QUEUES: Record<
-  Lang,
-  {
-    label: Record<OtherQueue, string>;
-    counts: (label: string, toRun: number, delayed: number, failed: number) => string;
-  }
-> = {
-  ar: {
-    label: { alerts: 'التنبيهات', sources: 'المصادر' },
-    counts: (label, toRun, delayed, failed) =>
-      `${label}: ${toRun} قيد التنفيذ · ${delayed} مؤجل · ${failed} فشل`,
-  },
-  en: {
-    label: { alerts: 'Alerts', sources: 'Sources' },
-    counts: (label, toRun, delayed, failed) =>
-      `${label}: ${toRun} to run · ${delayed} delayed · ${failed} failed`,
-  },
-};
+/** The short, stable reference of a BullMQ job id for a button (ids may be too long for one). */
+function jobRef(jobId: string): string {
+  return createHash('sha1').update(jobId).digest('hex').slice(0, 16);
+}
 
 const oneLine = (s: string, max = MAX_LINE): string => {
   const line = stripUnsafeChars(s).replace(/\s+/g, ' ').trim();
@@ -61,10 +48,10 @@ function articleIdOf(data: ArticleJob | PublishJob | PostJob): string | undefine
 
 export async function describeQueue(
   s: Deps,
-  desk: EditorDesk,
+  views: EditorViews,
   lang: Lang,
 ): Promise<{ text: string; buttons: InlineKeyboardButton[][] }> {
-  const t = textsFor(lang);
+  const t = textsFor(lang).editor;
   const states = ['waiting', 'active', 'delayed', 'prioritized', 'failed'] as const;
   const [counts, delayed] = await Promise.all([
     Promise.all(QUEUE_NAMES.map((name) => s.queues[name].getJobCounts(...states))),
@@ -113,7 +100,7 @@ export async function describeQueue(
   };
 
   const lines = [t.queueCounts(Math.max(0, waiting), scheduled.length, failedCount)];
-  const other = OTHER_QUEUES[lang];
+  const other = t.otherQueues;
   for (const name of QUEUE_NAMES.filter(isOther)) {
     const c = countsOf(name);
     lines.push(
@@ -128,7 +115,7 @@ export async function describeQueue(
   if (scheduled.length > 0) {
     lines.push('', t.nextScheduled);
     for (const { job, at } of scheduled.slice(0, SHOWN)) {
-      lines.push(`• ${desk.time(at, lang)} — ${titleOf(job.data)}`);
+      lines.push(`• ${views.time(at, lang)} — ${titleOf(job.data)}`);
     }
   }
   const buttons: InlineKeyboardButton[][] = [];
@@ -138,7 +125,14 @@ export async function describeQueue(
       const reason = oneLine(job.failedReason ?? '?', 120);
       lines.push(`${i + 1}. ${titleOf(job.data)} — ${reason}`);
       buttons.push([
-        { text: t.btnRetry(i + 1), callback_data: `q:rt:${queue}:${jobRef(String(job.id))}` },
+        {
+          text: t.btnRetry(i + 1),
+          callback_data: callbackData.encode({
+            kind: 'queueRetry',
+            queue,
+            job: jobRef(String(job.id)),
+          }),
+        },
       ]);
     });
   }
@@ -172,28 +166,29 @@ export async function retryFailed(
 
 export function createQueueFeature(
   s: Deps,
-  desk: EditorDesk,
+  views: EditorViews,
   only: Composer<BotContext>,
 ): Composer<BotContext> {
   const c = new Composer<BotContext>();
   c.command('queue', only, async (ctx) => {
-    const lang = langOf(ctx.from?.language_code);
-    const { text, buttons } = await describeQueue(s, desk, lang);
+    const { text, buttons } = await describeQueue(s, views, ctx.lang);
     await ctx.reply(text, {
       link_preview_options: { is_disabled: true },
       ...(buttons.length > 0 ? { reply_markup: { inline_keyboard: buttons } } : {}),
     });
   });
-  c.callbackQuery(/^q:rt:([ap]):([0-9a-f]{16})$/, only, async (ctx) => {
-    const t = textsFor(langOf(ctx.from.language_code));
-    const queue = ctx.match[1] === 'a' ? 'a' : 'p';
-    const retried = await retryFailed(s, queue, ctx.match[2] ?? '');
-    if (!retried) {
-      await ctx.answerCallbackQuery({ text: t.retryGone });
-      return;
-    }
-    await desk.record('retry', editorFrom(ctx.from), retried.articleId, retried.jobId);
-    await ctx.answerCallbackQuery({ text: t.retrying });
-  });
+  c.use(
+    callbackData.on('queueRetry', only, async (ctx) => {
+      const t = ctx.t.editor;
+      const { queue, job } = ctx.callbackData;
+      const retried = await retryFailed(s, queue, job);
+      if (!retried) {
+        await ctx.answerCallbackQuery({ text: t.retryGone });
+        return;
+      }
+      await s.editorial.record('retry', editorFrom(ctx.from), retried.articleId, retried.jobId);
+      await ctx.answerCallbackQuery({ text: t.retrying });
+    }),
+  );
   return c;
 }

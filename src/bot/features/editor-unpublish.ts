@@ -1,31 +1,30 @@
 import { Composer } from 'grammy';
+import type { Editorial } from '../../editorial/service.ts';
 import type { BotContext } from '../context.ts';
 import { editorFrom } from '../editors.ts';
-import type { EditorDesk } from './editor-desk.ts';
-import { textsFor } from './editor-texts.ts';
 
 // /unpublish <post link or article id>: deletes the channel posts (or cancels a scheduled one).
 
 export function createUnpublishFeature(
-  desk: EditorDesk,
+  editorial: Editorial,
   only: Composer<BotContext>,
 ): Composer<BotContext> {
   const c = new Composer<BotContext>();
   c.command('unpublish', only, async (ctx) => {
     if (!ctx.from) return;
     const editor = editorFrom(ctx.from);
-    const t = textsFor(editor.lang);
+    const t = ctx.t.editor;
     const ref = ctx.match.trim();
     if (ref === '') {
       await ctx.reply(t.refUsage('unpublish'));
       return;
     }
-    const articleId = await desk.resolveRef(ref);
+    const articleId = await editorial.resolveRef(ref);
     if (!articleId) {
       await ctx.reply(t.refNotFound);
       return;
     }
-    const result = await desk.unpublish(articleId, editor);
+    const result = await editorial.unpublish(articleId, editor);
     if (result.ok) {
       await ctx.reply(
         result.deleted > 0 ? t.unpublished(result.deleted) : t.scheduleCancelled(result.cancelled),

@@ -1,5 +1,6 @@
 import { Composer } from 'grammy';
 import { type NewSource, parseInterval, SourceError } from '../../jobs/sources.ts';
+import type { SourcesTexts } from '../../locales/texts.ts';
 import type { Services } from '../../services.ts';
 import { FeedError } from '../../sources/feed.ts';
 import { FetchError } from '../../sources/http.ts';
@@ -9,7 +10,6 @@ import { stripUnsafeChars } from '../../text/sanitize.ts';
 import type { BotContext } from '../context.ts';
 import { createEditorCheck, type EditorCheck, editorsOnly } from '../editors.ts';
 import { textsFor } from '../i18n.ts';
-import type { SourcesTexts } from '../locales/texts.ts';
 
 // Editors manage the feeds and sites the channel follows: /sources, /addsource <url>,
 // /removesource <id>, /pausesource <id>, /resumesource <id>. Replies are plain text (no

@@ -1,4 +1,4 @@
-import { stripUnsafeChars } from '../../text/sanitize.ts';
+import { stripUnsafeChars } from '../text/sanitize.ts';
 
 // Times editors type for /publish → Schedule, read in the configured time zone with Intl:
 // "14:30", "9:30 pm", "غدا 9:00", "اليوم ١٤:٣٠", "2025-06-01 14:30", "2025-06-01T14:30:00+03:00".

@@ -1,11 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import {
-  formatTime,
-  parseScheduleTime,
-  wallClock,
-  zonedToUtc,
-} from '../../../src/bot/features/editor-time.ts';
+import { formatTime, parseScheduleTime, wallClock, zonedToUtc } from '../../src/editorial/time.ts';
 
 // 2025-06-01 10:00 UTC is 13:00 in Riyadh (UTC+3 all year).
 const NOW = Date.UTC(2025, 5, 1, 10, 0, 0);

@@ -1,7 +1,7 @@
 // What the bot says in Arabic, the default language (see texts.ts for the shape).
 
-import { MAX_FOLLOWS_PER_USER } from '../../store/follows.ts';
-import type { Source } from '../../store/sources.ts';
+import { MAX_FOLLOWS_PER_USER } from '../store/follows.ts';
+import type { Source } from '../store/sources.ts';
 import type { Texts } from './texts.ts';
 
 export const ar: Texts = {
@@ -121,5 +121,116 @@ export const ar: Texts = {
   access: {
     editorsOnly: 'عذراً، هذا الأمر للمحررين فقط.',
     editorsOnlyButton: 'هذا الأمر للمحررين فقط.',
+  },
+  editor: {
+    // /publish
+    askInput: 'أرسل رابط الخبر أو نصه (أو أعد توجيه رسالة إليّ). للإلغاء: /cancel',
+    needInput: 'أرسل رابطاً أو نص الخبر، أو /cancel.',
+    tryAgain: 'أرسل رابطاً آخر أو نص الخبر، أو /cancel.',
+    useButtons: 'اختر من الأزرار تحت المعاينة، أو أرسل /cancel.',
+    stale: 'هذه المعاينة لم تعد صالحة.',
+    askTitle: 'أرسل العنوان الجديد.',
+    askSummary: 'أرسل الملخص الجديد: جملة أو أكثر، كل جملة في سطر.',
+    badTitle: (max: number) => `العنوان يجب أن يكون نصاً من سطر واحد، حتى ${max} حرفاً. أرسله مجدداً.`,
+    badSummary: (max: number) => `الملخص يجب أن يكون نصاً حتى ${max} حرفاً. أرسله مجدداً.`,
+    askTime: (tz: string) =>
+      `متى يُنشر؟ أرسل وقتاً مثل 14:30 أو «غدا 9:00» أو 2025-06-01 14:30 (بتوقيت ${tz}).`,
+    timeFormat: 'لم أفهم هذا الوقت. أمثلة: 14:30، غدا 9:00، 9:30 م، 2025-06-01 14:30.',
+    timeInvalid: 'هذا الوقت غير صحيح (تحقق من الساعة والتاريخ).',
+    timePast: (now: string) => `هذا الوقت مضى (الآن ${now}). أرسل وقتاً لاحقاً، مثل «غدا 9:00».`,
+    timeTooFar: 'لا يمكن الجدولة لأكثر من سنة. أرسل وقتاً أقرب.',
+    queuedNow: 'أُضيف الخبر إلى رأس الطابور. سأرسل لك الرابط حين يُنشر.',
+    scheduled: (at: string) => `جُدول النشر في ${at}. سأرسل لك الرابط حين يُنشر.`,
+    approvedNow: 'اعتُمد الخبر وأُضيف إلى رأس الطابور. سأرسل لك الرابط حين يُنشر.',
+    alreadyPosted: (link: string) => `هذا الخبر منشور من قبل: ${link}`,
+    cancelled: 'أُلغيت المسودة.',
+    expired: 'انتهت مهلة المسودة. أرسل /publish للبدء من جديد.',
+    draftGone: 'لم تعد المسودة موجودة. أرسل /publish للبدء من جديد.',
+    posted: (link: string) => `نُشر الخبر: ${link}`,
+    postedIn: (chat: string) => `نُشر الخبر في ${chat}.`,
+    busy: 'لديك مسودة مفتوحة. أكملها أو أرسل /cancel أولاً.',
+    privateOnly: 'أرسل هذا الأمر في محادثة خاصة معي.',
+    nothingToCancel: 'لا توجد مسودة مفتوحة.',
+    dmFirst: 'افتح محادثة خاصة معي واضغط «ابدأ»، ثم اضغط «تعديل» مجدداً.',
+    sentToPrivate: 'أرسلت لك المسودة في المحادثة الخاصة.',
+    internal: 'حدث خطأ داخلي، حاول بعد قليل.',
+
+    // Why a link or text could not become a draft.
+    fetchError: {
+      'blocked-address': 'لا يُسمح بجلب هذا العنوان (شبكة خاصة أو محلية).',
+      'bad-url': 'هذا الرابط غير صالح.',
+      'too-large': 'الصفحة أكبر من الحد المسموح.',
+      timeout: 'انتهت مهلة جلب الصفحة.',
+      'too-many-redirects': 'الرابط يعيد التوجيه مرات كثيرة.',
+      'http-status': 'ردّ الموقع بخطأ',
+      network: 'تعذر الاتصال بالموقع.',
+    },
+    notArticle: 'لم أجد خبراً في هذا المحتوى',
+
+    // Buttons
+    btnPublish: '🚀 انشر الآن',
+    btnApprovePublish: '✅ اعتمد وانشر الآن',
+    btnSchedule: '🕒 جدولة',
+    btnTitle: '✏️ تعديل العنوان',
+    btnSummary: '📝 تعديل الملخص',
+    btnCancel: '✖️ إلغاء',
+    btnSave: '💾 حفظ التعديل في القناة',
+
+    // /edit and /unpublish
+    refUsage: (cmd: string) => `الاستعمال: /${cmd} <رابط المنشور أو معرّف الخبر>`,
+    refNotFound: 'لم أجد منشوراً بهذا الرابط أو المعرّف.',
+    notPublished: 'هذا الخبر لم يُنشر بعد.',
+    unpublished: (n: number) => `حُذف المنشور من القناة (${n}) ومن البحث.`,
+    unpublishFailed: (reason: string) => `تعذر حذف المنشور: ${reason}`,
+    scheduleCancelled: (n: number) => `أُلغي النشر المجدول (${n}).`,
+    editSaved: (links: string) => `عُدّل المنشور في القناة: ${links}`,
+    editMissing: (chat: string) => `لم أجد المنشور في ${chat} (ربما حُذف يدوياً).`,
+    editFailed: (reason: string) => `تعذر تعديل المنشور: ${reason}`,
+
+    // /queue
+    queueCounts: (waiting: number, scheduled: number, failed: number) =>
+      `الطابور: ${waiting} بانتظار النشر · ${scheduled} مجدول · ${failed} فشل`,
+    otherQueues: {
+      label: { alerts: 'التنبيهات', sources: 'المصادر' },
+      counts: (label, toRun, delayed, failed) =>
+        `${label}: ${toRun} قيد التنفيذ · ${delayed} مؤجل · ${failed} فشل`,
+    },
+    nextScheduled: 'المجدول القادم:',
+    failedHeader: 'الفاشل:',
+    btnRetry: (n: number) => `🔁 إعادة المحاولة ${n}`,
+    retrying: 'أُعيدت المحاولة.',
+    retryGone: 'لم تعد هذه المهمة في قائمة الفشل.',
+    untitled: '(بلا عنوان)',
+
+    // /audit
+    auditHeader: 'آخر أعمال المحررين:',
+    auditEmpty: 'سجل التدقيق فارغ.',
+    actions: {
+      publish: 'نشر',
+      schedule: 'جدول',
+      approve: 'اعتمد',
+      reject: 'رفض',
+      edit: 'عدّل',
+      unpublish: 'حذف',
+      'cancel-schedule': 'ألغى جدولة',
+      retry: 'أعاد محاولة',
+    },
+
+    // Review
+    btnApprove: '✅ اعتماد',
+    btnEdit: '✏️ تعديل',
+    btnReject: '🗑 رفض',
+    approvedBy: (name: string, at: string) => `✅ اعتمده ${name} · ${at}`,
+    rejectedBy: (name: string, at: string) => `🗑 رفضه ${name} · ${at}`,
+    approved: 'اعتُمد، يُنشر الآن.',
+    rejected: 'رُفض الخبر.',
+    alreadyApproved: (name: string, at: string) => `سبق أن اعتمده ${name} (${at}).`,
+    alreadyRejected: (name: string, at: string) => `سبق أن رفضه ${name} (${at}).`,
+    reviewGone: 'لم يعد هذا الخبر في المراجعة.',
+  },
+  alerts: {
+    head: '🔔 خبر جديد يطابق متابعتك',
+    read: 'اقرأ الخبر',
+    stop: 'لإيقاف التنبيهات: /unfollow',
   },
 };

@@ -1,7 +1,7 @@
 // What the bot says to people whose Telegram is set to English (see texts.ts for the shape).
 
-import { MAX_FOLLOWS_PER_USER } from '../../store/follows.ts';
-import type { Source } from '../../store/sources.ts';
+import { MAX_FOLLOWS_PER_USER } from '../store/follows.ts';
+import type { Source } from '../store/sources.ts';
 import type { Texts } from './texts.ts';
 
 export const en: Texts = {
@@ -126,5 +126,107 @@ export const en: Texts = {
   access: {
     editorsOnly: 'Sorry, this command is for editors only.',
     editorsOnlyButton: 'This command is for editors only.',
+  },
+  editor: {
+    askInput: "Send the article's link or its text (or forward me a message). /cancel to stop.",
+    needInput: 'Send a link or the article text, or /cancel.',
+    tryAgain: 'Send another link or the article text, or /cancel.',
+    useButtons: 'Choose with the buttons under the preview, or send /cancel.',
+    stale: 'This preview is out of date.',
+    askTitle: 'Send the new headline.',
+    askSummary: 'Send the new summary: one or more sentences, one per line.',
+    badTitle: (max) =>
+      `The headline must be one line of text, up to ${max} characters. Send it again.`,
+    badSummary: (max) => `The summary must be text of up to ${max} characters. Send it again.`,
+    askTime: (tz) =>
+      `When should it go out? Send a time like 14:30, "tomorrow 9:00" or 2025-06-01 14:30 (${tz} time).`,
+    timeFormat:
+      "I didn't understand that time. Examples: 14:30, tomorrow 9:00, 9:30 pm, 2025-06-01 14:30.",
+    timeInvalid: 'That time does not exist (check the hour and the date).',
+    timePast: (now) =>
+      `That time has passed (it is ${now}). Send a later one, like "tomorrow 9:00".`,
+    timeTooFar: 'Posts can be scheduled at most a year ahead. Send an earlier time.',
+    queuedNow: "Queued ahead of the backlog. I'll send you the link once it is posted.",
+    scheduled: (at) => `Scheduled for ${at}. I'll send you the link once it is posted.`,
+    approvedNow:
+      "Approved and queued ahead of the backlog. I'll send you the link once it is posted.",
+    alreadyPosted: (link) => `This article is already published: ${link}`,
+    cancelled: 'Draft cancelled.',
+    expired: 'This draft has expired. Send /publish to start again.',
+    draftGone: 'The draft is gone. Send /publish to start again.',
+    posted: (link) => `Posted: ${link}`,
+    postedIn: (chat) => `Posted in ${chat}.`,
+    busy: 'You have a draft open. Finish it or send /cancel first.',
+    privateOnly: 'Send this command in a private chat with me.',
+    nothingToCancel: 'There is no open draft.',
+    dmFirst: 'Open a private chat with me and press Start, then press Edit again.',
+    sentToPrivate: 'I sent you the draft in our private chat.',
+    internal: 'Something went wrong on our side; try again in a moment.',
+    fetchError: {
+      'blocked-address': 'That address may not be fetched (private or local network).',
+      'bad-url': 'That link is not valid.',
+      'too-large': 'The page is larger than allowed.',
+      timeout: 'Fetching the page timed out.',
+      'too-many-redirects': 'The link redirects too many times.',
+      'http-status': 'The site answered with an error',
+      network: 'Could not reach the site.',
+    },
+    notArticle: 'I found no article in it',
+    btnPublish: '🚀 Publish now',
+    btnApprovePublish: '✅ Approve and publish now',
+    btnSchedule: '🕒 Schedule',
+    btnTitle: '✏️ Edit headline',
+    btnSummary: '📝 Edit summary',
+    btnCancel: '✖️ Cancel',
+    btnSave: '💾 Save to the channel',
+    refUsage: (cmd) => `Usage: /${cmd} <post link or article id>`,
+    refNotFound: 'No post found for that link or id.',
+    notPublished: 'This article has not been published yet.',
+    unpublished: (n) => `Deleted from the channel (${n}) and from search.`,
+    unpublishFailed: (reason) => `Could not delete the post: ${reason}`,
+    scheduleCancelled: (n) => `Scheduled post cancelled (${n}).`,
+    editSaved: (links) => `The channel post is updated: ${links}`,
+    editMissing: (chat) => `The post in ${chat} is gone (deleted by hand?).`,
+    editFailed: (reason) => `Could not edit the post: ${reason}`,
+    queueCounts: (waiting, scheduled, failed) =>
+      `Queue: ${waiting} waiting · ${scheduled} scheduled · ${failed} failed`,
+    otherQueues: {
+      label: { alerts: 'Alerts', sources: 'Sources' },
+      counts: (label, toRun, delayed, failed) =>
+        `${label}: ${toRun} to run · ${delayed} delayed · ${failed} failed`,
+    },
+    nextScheduled: 'Next scheduled:',
+    failedHeader: 'Failed:',
+    btnRetry: (n) => `🔁 Retry ${n}`,
+    retrying: 'Retrying.',
+    retryGone: 'That job is no longer in the failed list.',
+    untitled: '(untitled)',
+    auditHeader: 'Latest editor actions:',
+    auditEmpty: 'The audit log is empty.',
+    actions: {
+      publish: 'published',
+      schedule: 'scheduled',
+      approve: 'approved',
+      reject: 'rejected',
+      edit: 'edited',
+      unpublish: 'deleted',
+      'cancel-schedule': 'cancelled the schedule of',
+      retry: 'retried',
+    },
+    btnApprove: '✅ Approve',
+    btnEdit: '✏️ Edit',
+    btnReject: '🗑 Reject',
+    approvedBy: (name, at) => `✅ Approved by ${name} · ${at}`,
+    rejectedBy: (name, at) => `🗑 Rejected by ${name} · ${at}`,
+    approved: 'Approved; posting now.',
+    rejected: 'Rejected.',
+    alreadyApproved: (name, at) => `Already approved by ${name} (${at}).`,
+    alreadyRejected: (name, at) => `Already rejected by ${name} (${at}).`,
+    reviewGone: 'This article is no longer in review.',
+  },
+  alerts: {
+    head: '🔔 A new article matches your follow',
+    read: 'Read the article',
+    stop: 'To stop alerts: /unfollow',
   },
 };

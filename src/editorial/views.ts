@@ -1,11 +1,13 @@
-import type { EditorialViews, Lang, ReviewDecision } from '../../editorial/types.ts';
-import type { Buttons } from '../../jobs/send.ts';
-import { postLink } from '../../telegram/links.ts';
-import { textsFor } from './editor-texts.ts';
-import { formatTime } from './editor-time.ts';
+import type { Buttons } from '../jobs/send.ts';
+import { textsFor } from '../locales/index.ts';
+import { callbackCodec } from '../telegram/callback-data.ts';
+import { postLink } from '../telegram/links.ts';
+import { formatTime } from './time.ts';
+import type { EditorialViews, Lang, ReviewDecision } from './types.ts';
 
 // How editorial outcomes read to editors: times in the channel's zone, who decided a review,
-// and the service's own messages (review buttons, decision, posted notice) in editor-texts.ts.
+// and the service's own messages (review buttons, decision, posted notice), in the editors'
+// texts of locales/. The service uses them from the workers too, so nothing here is bot code.
 
 export function createEditorViews(timeZone: string) {
   const time = (at: string | number | Date, lang: Lang) =>
@@ -13,7 +15,7 @@ export function createEditorViews(timeZone: string) {
 
   /** "✅ approved by <name> · <time>": the status under a decided review preview. */
   const decisionLine = (decision: ReviewDecision, lang: Lang): string => {
-    const t = textsFor(lang);
+    const t = textsFor(lang).editor;
     const when = time(decision.at, lang);
     return decision.action === 'approve'
       ? t.approvedBy(decision.name, when)
@@ -22,7 +24,7 @@ export function createEditorViews(timeZone: string) {
 
   /** What an editor is told who decides a review too late. */
   const decidedText = (decision: ReviewDecision, lang: Lang): string => {
-    const t = textsFor(lang);
+    const t = textsFor(lang).editor;
     const when = time(decision.at, lang);
     return decision.action === 'approve'
       ? t.alreadyApproved(decision.name, when)
@@ -32,20 +34,34 @@ export function createEditorViews(timeZone: string) {
   // Review previews go to a shared chat: their buttons are in Arabic, the channel's language.
   const views: EditorialViews = {
     reviewButtons(articleId): Buttons {
-      const t = textsFor('ar');
+      const t = textsFor('ar').editor;
       return [
         [
-          { text: t.btnApprove, callback_data: `rv:ok:${articleId}` },
-          { text: t.btnEdit, callback_data: `rv:ed:${articleId}` },
-          { text: t.btnReject, callback_data: `rv:no:${articleId}` },
+          {
+            text: t.btnApprove,
+            callback_data: callbackCodec.encode({ kind: 'reviewApprove', articleId }),
+          },
+          {
+            text: t.btnEdit,
+            callback_data: callbackCodec.encode({ kind: 'reviewEdit', articleId }),
+          },
+          {
+            text: t.btnReject,
+            callback_data: callbackCodec.encode({ kind: 'reviewReject', articleId }),
+          },
         ],
       ];
     },
     decisionButtons: (articleId, decision) => [
-      [{ text: decisionLine(decision, 'ar'), callback_data: `rv:st:${articleId}` }],
+      [
+        {
+          text: decisionLine(decision, 'ar'),
+          callback_data: callbackCodec.encode({ kind: 'reviewStatus', articleId }),
+        },
+      ],
     ],
     postedNotice(lang, post) {
-      const t = textsFor(lang);
+      const t = textsFor(lang).editor;
       const link = postLink(post.chat, post.chatId, post.messageId);
       return link ? t.posted(link) : t.postedIn(post.chat);
     },
