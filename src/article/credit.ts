@@ -1,5 +1,5 @@
 import { normalizeForMatch } from '../text/normalize.ts';
-import { stripUnsafeChars } from '../text/sanitize.ts';
+import { safeLine } from '../text/sanitize.ts';
 
 const MAX_URL_LENGTH = 4096;
 
@@ -120,7 +120,7 @@ function matchKey(name: string): string {
 function cleanName(name: string | undefined): string | undefined {
   if (typeof name !== 'string') return undefined;
   // Measured on what shows: a run of invisible characters must not push a real name out.
-  const trimmed = stripUnsafeChars(name).replace(/\s+/g, ' ').trim();
+  const trimmed = safeLine(name);
   // A credit is a name, not a paragraph: anything longer came from a bad scrape.
   return trimmed === '' || trimmed.length > 120 ? undefined : trimmed;
 }

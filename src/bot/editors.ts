@@ -2,7 +2,7 @@ import { Composer } from 'grammy';
 import type { User } from 'grammy/types';
 import type { Editor } from '../editorial/types.ts';
 import type { Services } from '../services.ts';
-import { stripUnsafeChars } from '../text/sanitize.ts';
+import { safeLine } from '../text/sanitize.ts';
 import type { BotContext } from './context.ts';
 import { langOf } from './i18n.ts';
 
@@ -11,7 +11,7 @@ const CACHE_SECONDS = 300;
 /** An editor as Telegram describes the user; the name is made safe to show. */
 export function editorFrom(from: Pick<User, 'id' | 'first_name'> & Partial<User>): Editor {
   const full = [from.first_name, from.last_name].filter((x) => typeof x === 'string').join(' ');
-  const name = stripUnsafeChars(full).replace(/\s+/g, ' ').trim().slice(0, 64);
+  const name = safeLine(full).slice(0, 64);
   return {
     id: from.id,
     name: name || (from.username ? `@${from.username}` : String(from.id)),

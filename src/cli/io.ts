@@ -3,7 +3,7 @@ import { ArticleError } from '../article/errors.ts';
 import { rawFromInput } from '../article/input.ts';
 import type { RawArticle } from '../article/types.ts';
 import { parseInterval } from '../jobs/sources.ts';
-import { stripUnsafeChars } from '../text/sanitize.ts';
+import { safeLine } from '../text/sanitize.ts';
 
 // Input, output and argument helpers every command shares, and the limits they enforce.
 
@@ -109,5 +109,5 @@ export function intervalOption(value: string | undefined): number | undefined {
 
 /** Names, URLs and errors come from outside: no control or bidi characters reach the terminal. */
 export function clean(s: string): string {
-  return stripUnsafeChars(s).replace(/\s+/g, ' ').trim();
+  return safeLine(s);
 }

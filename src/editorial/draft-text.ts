@@ -1,4 +1,4 @@
-import { stripUnsafeChars } from '../text/sanitize.ts';
+import { safeLine, stripUnsafeChars } from '../text/sanitize.ts';
 
 // What editors type as a draft's headline and summary, made safe and bounded.
 
@@ -8,7 +8,7 @@ const MAX_SUMMARY_LINES = 10;
 
 /** A headline as an editor typed it → one safe line, or undefined when empty or too long. */
 export function cleanTitle(input: string): string | undefined {
-  const title = stripUnsafeChars(input).replace(/\s+/g, ' ').trim();
+  const title = safeLine(input);
   return title === '' || title.length > MAX_TITLE ? undefined : title;
 }
 

@@ -6,7 +6,7 @@ import { contentHash } from '../article/fingerprint.ts';
 import { checkHtml } from '../article/guards.ts';
 import type { FeedItem, RawArticle } from '../article/types.ts';
 import { CodedError } from '../errors.ts';
-import { stripUnsafeChars } from '../text/sanitize.ts';
+import { safeLine } from '../text/sanitize.ts';
 
 // Feeds and listing pages → FeedItems, fingerprints and RawArticles. Pure: no I/O here; the
 // poller (poll.ts) fetches and decodes, then hands the text over.
@@ -414,7 +414,7 @@ function str(value: unknown): string | undefined {
 }
 
 function oneLine(text: string, max: number): string {
-  return stripUnsafeChars(text).replace(/\s+/g, ' ').trim().slice(0, max);
+  return safeLine(text).slice(0, max);
 }
 
 /** An absolute http(s) URL without credentials, or undefined. */

@@ -1,6 +1,6 @@
 import { domainToUnicode } from 'node:url';
 import type { Article } from '../article/types.ts';
-import { stripUnsafeChars } from '../text/sanitize.ts';
+import { safeLine, stripUnsafeChars } from '../text/sanitize.ts';
 import { isolate, RLM } from './bidi.ts';
 import { bold, type HtmlNode, link, render, type SafeHref, safeHref, text } from './html.ts';
 
@@ -63,7 +63,7 @@ function asStrings(value: unknown): string[] {
 
 /** Display-safe single-line text (stripUnsafeChars also turns lone surrogates into U+FFFD). */
 function clean(value: unknown): string {
-  return stripUnsafeChars(asString(value)).replace(/\s+/g, ' ').trim();
+  return safeLine(asString(value));
 }
 
 function isHighSurrogate(code: number): boolean {

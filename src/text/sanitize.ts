@@ -72,3 +72,8 @@ export function collapseInvisible(s: string): string {
     return out;
   });
 }
+
+/** Untrusted text as one safe line: unsafe characters removed, every run of whitespace one space. */
+export function safeLine(s: string): string {
+  return stripUnsafeChars(s).replace(/\s+/g, ' ').trim();
+}

@@ -1,6 +1,11 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { hasUnsafeChars, stripUnsafeChars, UNSAFE_CHAR_RE } from '../../src/text/sanitize.ts';
+import {
+  hasUnsafeChars,
+  safeLine,
+  stripUnsafeChars,
+  UNSAFE_CHAR_RE,
+} from '../../src/text/sanitize.ts';
 
 function range(from: number, to: number): number[] {
   return Array.from({ length: to - from + 1 }, (_, i) => from + i);
@@ -117,6 +122,24 @@ describe('stripUnsafeChars properties', () => {
         expect(stripUnsafeChars(once)).toBe(once);
       }),
       { numRuns: 500 },
+    );
+  });
+});
+
+describe('safeLine', () => {
+  it('gives one line: unsafe characters gone, whitespace runs one space, ends trimmed', () => {
+    expect(safeLine('  وزير\u202E الدفاع\n\t\u200Bقال  ')).toBe('وزير الدفاع قال');
+    expect(safeLine('\u200B\u2066 \n')).toBe('');
+  });
+
+  it('holds for any input: no unsafe character, no line break, no double space', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: 'binary' }), (s) => {
+        const line = safeLine(s);
+        expect(hasUnsafeChars(line)).toBe(false);
+        expect(line).not.toMatch(/\n|\s{2}|^\s|\s$/);
+        expect(safeLine(line)).toBe(line);
+      }),
     );
   });
 });

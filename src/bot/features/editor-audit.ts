@@ -2,7 +2,7 @@ import { Composer } from 'grammy';
 import type { EditorViews } from '../../editorial/views.ts';
 import type { Services } from '../../services.ts';
 import type { AuditEntry } from '../../store/audit.ts';
-import { stripUnsafeChars } from '../../text/sanitize.ts';
+import { safeLine } from '../../text/sanitize.ts';
 import type { BotContext } from '../context.ts';
 import { type Lang, textsFor } from '../i18n.ts';
 
@@ -16,7 +16,7 @@ const MAX_NAME = 40;
 const MAX_TEXT = 4096;
 
 const oneLine = (s: string, max: number): string => {
-  const line = stripUnsafeChars(s).replace(/\s+/g, ' ').trim();
+  const line = safeLine(s);
   return line.length > max ? `${line.slice(0, max - 1)}…` : line;
 };
 

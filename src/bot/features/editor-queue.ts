@@ -11,7 +11,7 @@ import {
 } from '../../jobs/queues.ts';
 import type { OtherQueue } from '../../locales/index.ts';
 import type { Services } from '../../services.ts';
-import { stripUnsafeChars } from '../../text/sanitize.ts';
+import { safeLine } from '../../text/sanitize.ts';
 import { callbackData } from '../callback-data.ts';
 import type { BotContext } from '../context.ts';
 import { editorFrom } from '../editors.ts';
@@ -38,7 +38,7 @@ function jobRef(jobId: string): string {
 }
 
 const oneLine = (s: string, max = MAX_LINE): string => {
-  const line = stripUnsafeChars(s).replace(/\s+/g, ' ').trim();
+  const line = safeLine(s);
   return line.length > max ? `${line.slice(0, max - 1)}…` : line;
 };
 

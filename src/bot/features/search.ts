@@ -11,7 +11,7 @@ import { isolate } from '../../telegram/bidi.ts';
 import { escapeHtml, safeHref } from '../../telegram/html.ts';
 import { postLink } from '../../telegram/links.ts';
 import { isEmptyQuery, parseQuery } from '../../text/query.ts';
-import { stripUnsafeChars, UNSAFE_CHAR_RE } from '../../text/sanitize.ts';
+import { safeLine, stripUnsafeChars, UNSAFE_CHAR_RE } from '../../text/sanitize.ts';
 import { callbackData } from '../callback-data.ts';
 import type { BotContext } from '../context.ts';
 import { type Lang, markLines, textsFor } from '../i18n.ts';
@@ -53,7 +53,7 @@ export function checkQuery(raw: string | undefined): QueryCheck {
   if (text.length > MAX_QUERY_LENGTH) return { ok: false, reason: 'long' };
   const unsafe = text.match(UNSAFE_G)?.length ?? 0;
   if (unsafe > 8 || unsafe * 4 > text.length) return { ok: false, reason: 'control' };
-  const query = stripUnsafeChars(text).replace(/\s+/g, ' ').trim();
+  const query = safeLine(text);
   if (isEmptyQuery(parseQuery(query))) return { ok: false, reason: 'empty' };
   return { ok: true, query };
 }

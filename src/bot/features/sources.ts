@@ -6,7 +6,7 @@ import { FeedError } from '../../sources/feed.ts';
 import { FetchError } from '../../sources/http.ts';
 import { describeError, fetchPolicy, isSourceError, probeSource } from '../../sources/poll.ts';
 import type { Source, SourceHealth } from '../../store/sources.ts';
-import { stripUnsafeChars } from '../../text/sanitize.ts';
+import { safeLine } from '../../text/sanitize.ts';
 import type { BotContext } from '../context.ts';
 import { createEditorCheck, type EditorCheck, editorsOnly } from '../editors.ts';
 import { textsFor } from '../i18n.ts';
@@ -25,7 +25,7 @@ const MAX_LINE = 200;
 const CHAT_RE = /^(-?\d{1,20}|@[A-Za-z][A-Za-z0-9_]{3,31})$/;
 
 const clean = (s: string, max = MAX_LINE): string => {
-  const line = stripUnsafeChars(s).replace(/\s+/g, ' ').trim();
+  const line = safeLine(s);
   return line.length > max ? `${line.slice(0, max - 1)}…` : line;
 };
 
