@@ -1,5 +1,5 @@
 // Trains the section classifier on ANT's training 80% and writes src/article/sections-model.json.
-// Run: npm run train:sections [-- --max-terms 5000 --epochs 5 --balance 0.5]
+// Run: npm run train:sections [-- --max-terms 5000 --epochs 10 --balance 0.8]
 // Deterministic: the same corpus and options give the same file, byte for byte.
 import { statSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
