@@ -12,11 +12,13 @@ export const TITLE_WEIGHT = 2;
 /** Only the lead of a long story: the topic is set early, and the cost per article stays bounded. */
 export const MAX_BODY_TERMS = 400;
 const MAX_TITLE_TERMS = 40;
+/** 400 terms come long before this; a huge story is not normalised whole just to be cut. */
+const MAX_CHARS = 20_000;
 
 /** The terms of one text, in order (stems; stopwords, numbers and single letters dropped). */
 export function sectionTerms(text: string, limit = Number.POSITIVE_INFINITY): string[] {
   const terms: string[] = [];
-  for (const token of tokenize(text)) {
+  for (const token of tokenize(text.length > MAX_CHARS ? text.slice(0, MAX_CHARS) : text)) {
     if (terms.length >= limit) break;
     if (token.length < 2 || /^\p{Nd}/u.test(token) || isStopword(token)) continue;
     terms.push(stemLight10(token));
