@@ -1,5 +1,25 @@
 import { isHashtagStopword, isStopword } from '../text/stopwords.ts';
 import { tokenize } from '../text/tokenize.ts';
+import type { Section } from './types.ts';
+
+/** The hashtag each section shows as a post's first tag (without '#'). */
+export const SECTION_HASHTAGS: Readonly<Record<Section, string>> = {
+  politics: 'سياسة',
+  economy: 'اقتصاد',
+  sport: 'رياضة',
+  culture: 'ثقافة',
+  technology: 'تكنولوجيا',
+  society: 'مجتمع',
+  local: 'محلي',
+  international: 'دولي',
+  misc: 'منوعات',
+};
+
+/** The section's hashtag, or undefined for anything that is not a section (stored data may be old). */
+export function sectionHashtag(section: unknown): string | undefined {
+  return typeof section === 'string' ? SECTION_TAG_OF.get(section) : undefined;
+}
+const SECTION_TAG_OF: ReadonlyMap<string, string> = new Map(Object.entries(SECTION_HASHTAGS));
 
 const MAX_TAGS = 3;
 const MIN_MENTIONS = 2;

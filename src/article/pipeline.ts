@@ -6,6 +6,7 @@ import { extractArticle } from './extract.ts';
 import { contentHash, minhashSignature } from './fingerprint.ts';
 import { guardRawArticle } from './guards.ts';
 import { pickHashtags } from './hashtags.ts';
+import { pickSection } from './section.ts';
 import { storySentences, summarize } from './summarize.ts';
 import type { Article, RawArticle } from './types.ts';
 
@@ -17,7 +18,7 @@ export interface BuildOptions {
 }
 
 /**
- * RawArticle → Article: extract → clean → credit → summarize → hashtags → fingerprint.
+ * RawArticle → Article: extract → clean → credit → summarize → section → hashtags → fingerprint.
  * Pure and deterministic for a given input. Throws ArticleError when there is no story to post.
  */
 export function buildArticle(raw: RawArticle, opts: BuildOptions = {}): Article {
@@ -66,12 +67,16 @@ export function buildArticle(raw: RawArticle, opts: BuildOptions = {}): Article 
   // No ':' in the id: it doubles as a BullMQ job id.
   const id = url ? `a-${sha256(url).slice(0, 20)}` : `h-${hash.slice(0, 20)}`;
 
+  // A publisher tag naming a section decides it; the tags that name none stay hashtag candidates.
+  const section = pickSection({ title, paragraphs: cleaned.paragraphs, tags: extracted.tags });
+
   const article: Article = {
     id,
     title,
     paragraphs: cleaned.paragraphs,
     summary,
-    hashtags: pickHashtags(title, cleaned.paragraphs, { candidates: extracted.tags ?? [] }),
+    section: section.section,
+    hashtags: pickHashtags(title, cleaned.paragraphs, { candidates: section.otherTags }),
     receivedAt: raw.receivedAt,
     contentHash: hash,
     minhash: minhashSignature(body),

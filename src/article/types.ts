@@ -32,6 +32,30 @@ export interface FeedItem {
   categories?: string[];
 }
 
+/** The nine sections of the channel (the ANT corpus's nine categories). */
+export type Section =
+  | 'politics'
+  | 'economy'
+  | 'sport'
+  | 'culture'
+  | 'technology'
+  | 'society'
+  | 'local'
+  | 'international'
+  | 'misc';
+
+export const SECTIONS: readonly Section[] = [
+  'politics',
+  'economy',
+  'sport',
+  'culture',
+  'technology',
+  'society',
+  'local',
+  'international',
+  'misc',
+];
+
 /** The cleaned, credited, summarized story. Display text is never normalised. */
 export interface Article {
   /** Stable id: from the canonical URL, or from the content hash when there is no URL. */
@@ -48,6 +72,8 @@ export interface Article {
   /** Canonical URL, tracking parameters removed. */
   url?: string;
   imageUrl?: string;
+  /** The story's one section: the publisher's category when it maps to one, else the classifier's. */
+  section?: Section;
   /** Up to three hashtag words (without '#', words joined by '_'). */
   hashtags: string[];
   publishedAt?: string;

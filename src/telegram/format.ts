@@ -1,4 +1,5 @@
 import { domainToUnicode } from 'node:url';
+import { sectionHashtag } from '../article/hashtags.ts';
 import type { Article } from '../article/types.ts';
 import { safeLine, stripUnsafeChars } from '../text/sanitize.ts';
 import { isolate, RLM } from './bidi.ts';
@@ -108,15 +109,18 @@ export function toHashtag(words: string): string | undefined {
   return LETTER.test(tag) ? tag : undefined;
 }
 
-function readTags(hashtags: unknown): string[] {
-  const tags: string[] = [];
-  const seen = new Set<string>();
+/** The section's tag first (when the article has one), then up to MAX_TAGS story tags. */
+function readTags(section: unknown, hashtags: unknown): string[] {
+  const first = sectionHashtag(section);
+  const tags: string[] = first === undefined ? [] : [first];
+  const seen = new Set<string>(tags);
+  const max = MAX_TAGS + tags.length;
   for (const words of asStrings(hashtags)) {
     const tag = toHashtag(words);
     if (tag === undefined || seen.has(tag.toLowerCase())) continue;
     seen.add(tag.toLowerCase());
     tags.push(tag);
-    if (tags.length === MAX_TAGS) break;
+    if (tags.length === max) break;
   }
   return tags;
 }
@@ -190,7 +194,7 @@ function build(parts: Parts) {
 export function formatPost(article: Article, opts: { caption?: boolean } = {}): FormattedPost {
   const limit = opts.caption === true ? LIMITS.caption : LIMITS.text;
   const credit = readCredit(article, limit);
-  const tags = readTags(article.hashtags);
+  const tags = readTags(article.section, article.hashtags);
   let title = clean(article.title);
   const sentences = asStrings(article.summary)
     .map(clean)
