@@ -66,6 +66,16 @@ const schema = z.object({
   FETCH_TIMEOUT_MS: int(15_000, 100, 120_000),
   SOURCE_MAX_FAILURES: int(10, 1, 1000),
   SOURCE_MIN_INTERVAL_SECONDS: int(60, 1, 86_400),
+  // Hardening (issue 11): start-up time limit, where the probes listen, who may read /metrics.
+  STARTUP_TIMEOUT_SECONDS: int(120, 1, 86_400),
+  HTTP_HOST: z
+    .string()
+    .regex(/^[A-Za-z0-9.:[\]-]{1,255}$/, 'an address or host name such as 127.0.0.1 or ::')
+    .default('127.0.0.1'),
+  METRICS_TOKEN: z
+    .string()
+    .regex(/^[\x21-\x7e]{16,256}$/, 'at least 16 printable ASCII characters, no spaces')
+    .optional(),
 });
 
 /** Every variable, as the schema reads it: the token and the channels may be missing. */

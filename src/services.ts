@@ -1,4 +1,5 @@
 import { Api } from 'grammy';
+import { createEditorCheck } from './bot/editors.ts';
 import { createEditorViews } from './bot/features/editor-views.ts';
 import type { TelegramConfig } from './config.ts';
 import { createEditorial, type Editorial } from './editorial/service.ts';
@@ -84,6 +85,8 @@ export function createServices(config: TelegramConfig, logger: Logger): Services
     sender: createSender(base),
     messenger: createMessenger(base),
     views: createEditorViews(config.TIME_ZONE),
+    // Rights are checked when an action takes effect, not from the menus' cache.
+    isEditor: createEditorCheck(base),
   });
   return { ...base, editorial };
 }

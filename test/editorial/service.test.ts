@@ -80,6 +80,8 @@ beforeAll(async () => {
     sender: createSender({ api, gate }),
     messenger: createMessenger({ api, logger }),
     views,
+    // Rights are the bot's check (test/hostile/rights.test.ts); here everyone may act.
+    isEditor: async () => true,
   });
 });
 afterAll(async () => {

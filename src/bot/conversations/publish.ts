@@ -305,7 +305,15 @@ export function createPublishConversation(deps: PublishDeps) {
       if (action === 'sv') {
         const saved = await conversation.external(() => desk.saveDraftToPosts(draft, editor));
         if (!saved.ok) {
-          await say(saved.reason === 'gone' ? t.draftGone : t.internal);
+          if (saved.reason === 'forbidden')
+            await conversation.external(() => desk.dropDraft(draft));
+          await say(
+            saved.reason === 'gone'
+              ? t.draftGone
+              : saved.reason === 'forbidden'
+                ? t.notEditor
+                : t.internal,
+          );
           return;
         }
         const lines = [];
@@ -323,6 +331,10 @@ export function createPublishConversation(deps: PublishDeps) {
         await say(t.alreadyPosted(outcome.link));
       } else if (outcome.reason === 'decided') {
         await say(desk.decidedText(outcome.decision, editor.lang));
+      } else if (outcome.reason === 'forbidden') {
+        // No longer an editor (asked of Telegram just now): nothing was posted.
+        await conversation.external(() => desk.dropDraft(draft));
+        await say(t.notEditor);
       } else {
         await say(outcome.reason === 'gone' ? t.draftGone : t.internal);
       }

@@ -31,7 +31,7 @@ export function createEditorFeatures(
   opts: { desk?: EditorDesk } = {},
 ): Composer<BotContext> {
   const isEditor = createEditorCheck(s);
-  const only = editorsOnly(isEditor);
+  const only = editorsOnly(isEditor, { editorsChat: s.config.EDITORS_CHAT_ID });
   const desk = opts.desk ?? createEditorDesk(s);
   const c = new Composer<BotContext>();
   // ctx.api is made per update: replies to editors wait out a short 429 instead of failing.

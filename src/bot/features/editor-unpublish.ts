@@ -1,6 +1,6 @@
 import { Composer } from 'grammy';
 import type { BotContext } from '../context.ts';
-import { editorFrom } from '../editors.ts';
+import { editorFrom, refuseEditor } from '../editors.ts';
 import type { EditorDesk } from './editor-desk.ts';
 import { textsFor } from './editor-texts.ts';
 
@@ -34,6 +34,8 @@ export function createUnpublishFeature(
       await ctx.reply(t.notPublished);
     } else if (result.reason === 'failed') {
       await ctx.reply(t.unpublishFailed(result.detail));
+    } else if (result.reason === 'forbidden') {
+      await refuseEditor(ctx);
     } else {
       await ctx.reply(t.internal);
     }

@@ -168,7 +168,11 @@ export function createSourcesFeature(
   s: Services,
   opts: { isEditor?: EditorCheck } = {},
 ): Composer<BotContext> {
-  const only = editorsOnly(opts.isEditor ?? createEditorCheck(s));
+  const isEditor = opts.isEditor ?? createEditorCheck(s);
+  const editorsChat = s.config.EDITORS_CHAT_ID;
+  const only = editorsOnly(isEditor, { editorsChat });
+  // Commands that change sources take effect at once: rights are asked of Telegram afresh.
+  const onlyNow = editorsOnly(isEditor, { editorsChat, fresh: true });
   const policy = fetchPolicy(s.config);
   const c = new Composer<BotContext>();
 
@@ -187,7 +191,7 @@ export function createSourcesFeature(
     }
   });
 
-  c.command('addsource', only, async (ctx) => {
+  c.command('addsource', onlyNow, async (ctx) => {
     const t = ctx.t.sources;
     const parsed = parseAddSource(ctx.match, t);
     if ('error' in parsed) {
@@ -248,7 +252,7 @@ export function createSourcesFeature(
 
   c.command(
     'removesource',
-    only,
+    onlyNow,
     byId('removesource', async (id, ctx, t) => {
       const removed = await s.sources.remove(id);
       if (!removed) return t.notFound(id);
@@ -259,7 +263,7 @@ export function createSourcesFeature(
 
   c.command(
     'pausesource',
-    only,
+    onlyNow,
     byId('pausesource', async (id, ctx, t) => {
       const source = await s.sources.get(id);
       if (!source) return t.notFound(id);
@@ -275,7 +279,7 @@ export function createSourcesFeature(
 
   c.command(
     'resumesource',
-    only,
+    onlyNow,
     byId('resumesource', async (id, _ctx, t) => {
       const source = await s.sources.get(id);
       if (!source) return t.notFound(id);
