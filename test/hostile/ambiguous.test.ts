@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FIXTURE_PATH } from '../support/corpus.ts';
-import { CHANNEL, createTestBot, type TestBot } from '../support/newsbot.ts';
+import { CHANNEL, createTestBot, type TestBot, until } from '../support/newsbot.ts';
 import { freePort } from '../support/redis-server.ts';
 
 // Attack: lose Telegram's answer to the same post three times. Each retry may post a copy (the
@@ -23,11 +23,8 @@ describe('ambiguous sends are counted per attempt', () => {
     await t.start({ HTTP_PORT: String(port) });
     const copies = await t.fake.waitForMessages(CHANNEL.id, 4, { timeoutMs: 30_000 });
     expect(new Set(copies.map((m) => m.text)).size).toBe(1);
-    await t.fake.waitFor(
-      () => t.fake.requests.filter((r) => r.method === 'sendMessage').length >= 4,
-    );
-    // The record is written after the fourth answer; give the worker a moment to write it.
-    await new Promise((r) => setTimeout(r, 500));
+    // The record is written after the fourth answer.
+    await until(() => t.posts.postedCount(), { what: 'the post recorded' });
     expect(await t.posts.ambiguousSends()).toBe(3);
     expect(await t.posts.ambiguousCount()).toBe(1);
     const metrics = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
