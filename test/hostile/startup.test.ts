@@ -36,6 +36,34 @@ describe('start-up without Redis', () => {
   }, 60_000);
 });
 
+describe('start-up with a wrong token', () => {
+  it('stops at once with code 1 instead of waiting, and never prints either token', async () => {
+    const t = await createTestBot({ name: 'hostile-bad-token' });
+    const wrong = `${'9'.repeat(9)}:${'W'.repeat(35)}`;
+    try {
+      const started = Date.now();
+      const child = startNewsbotChild({
+        ...t.env,
+        ROLE: 'all',
+        LOG_LEVEL: 'info',
+        BOT_TOKEN: wrong,
+        STARTUP_TIMEOUT_SECONDS: '120',
+      });
+      expect(await child.exited).toBe(1);
+      expect(Date.now() - started).toBeLessThan(60_000);
+      const fatal = child.lines().find((l) => l.level === 60);
+      expect(fatal?.msg).toBe('start-up failed');
+      expect(JSON.stringify(fatal?.err)).toContain('401');
+      expect(child.lines().filter((l) => l.msg === 'waiting for Telegram')).toEqual([]);
+      for (const secret of [wrong, 'W'.repeat(35), t.fake.token]) {
+        expect(child.output()).not.toContain(secret);
+      }
+    } finally {
+      await t.close();
+    }
+  }, 60_000);
+});
+
 describe("start-up checks Redis's durability settings", () => {
   let server: RedisServer;
   let admin: Redis;
