@@ -70,6 +70,16 @@ const schema = z.object({
   BUILD_THREADS: int(1, 1, 16),
   BUILD_TIMEOUT_MS: int(15_000, 100, 600_000),
   BUILD_MEMORY_MB: int(256, 16, 8192),
+  // Hardening (issue 11): start-up time limit, where the probes listen, who may read /metrics.
+  STARTUP_TIMEOUT_SECONDS: int(120, 1, 86_400),
+  HTTP_HOST: z
+    .string()
+    .regex(/^[A-Za-z0-9.:[\]-]{1,255}$/, 'an address or host name such as 127.0.0.1 or ::')
+    .default('127.0.0.1'),
+  METRICS_TOKEN: z
+    .string()
+    .regex(/^[\x21-\x7e]{16,256}$/, 'at least 16 printable ASCII characters, no spaces')
+    .optional(),
 });
 
 /** Every variable, as the schema reads it: the token and the channels may be missing. */

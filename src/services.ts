@@ -1,5 +1,6 @@
 import { Api } from 'grammy';
 import type { TelegramConfig } from './config.ts';
+import { createEditorCheck } from './editorial/rights.ts';
 import { createEditorial, type Editorial } from './editorial/service.ts';
 import { createEditorViews } from './editorial/views.ts';
 import type { AlertQueue } from './jobs/alerts.ts';
@@ -97,6 +98,8 @@ export function createServices(config: TelegramConfig, logger: Logger): Services
     sender: createSender(base),
     messenger: createMessenger(base),
     views: createEditorViews(config.TIME_ZONE),
+    // Rights are checked when an action takes effect, not from the menus' cache.
+    isEditor: createEditorCheck(base),
   });
   return { ...base, editorial };
 }

@@ -8,7 +8,7 @@ import { FetchError, fetchPolicy, PAGE_ACCEPT, safeFetch } from '../sources/http
 import type { StoredArticle } from '../store/articles.ts';
 import type { ReviewDecision } from '../store/reviews.ts';
 import { stripUnsafeChars } from '../text/sanitize.ts';
-import { type EditorialParts, errorMessage } from './parts.ts';
+import { type EditorialParts, errorMessage, mayAct } from './parts.ts';
 import type { Review } from './review.ts';
 import type {
   DraftResult,
@@ -103,6 +103,7 @@ export function createDrafting(p: EditorialParts, review: Review) {
     try {
       const draft = await drafts.get(draftId);
       if (!draft || draft.kind === 'post') return { ok: false, reason: 'gone' };
+      if (!(await mayAct(p, editor))) return { ok: false, reason: 'forbidden' };
       const at = atMs === undefined ? undefined : new Date(atMs);
       let stored: StoredArticle;
       let decision: ReviewDecision | undefined;

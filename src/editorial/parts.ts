@@ -42,6 +42,11 @@ export interface EditorialDeps {
   /** Builds articles off the event loop, within a time and memory budget. */
   builder: ArticleBuilder;
   audit?: AuditLog;
+  /**
+   * Whether a user may run the channel, asked at the moment an action takes effect (the bot's
+   * getChatMember check, uncached with `fresh`): a demoted admin is refused at once.
+   */
+  isEditor: (userId: number, opts: { fresh: true }) => Promise<boolean>;
 }
 
 /** What the parts of the service share: their dependencies, repositories and two helpers. */
@@ -54,5 +59,9 @@ export interface EditorialParts extends EditorialDeps {
   /** A post's link for editors (t.me/…), or chat/message id when it has none. */
   linkOf(post: Post): string;
 }
+
+/** The rights check every acting call starts with. */
+export const mayAct = (p: Pick<EditorialDeps, 'isEditor'>, editor: Editor): Promise<boolean> =>
+  p.isEditor(editor.id, { fresh: true });
 
 export const errorMessage = (err: unknown) => (err instanceof Error ? err.message : String(err));

@@ -1,7 +1,7 @@
 import type { StoredArticle } from '../store/articles.ts';
 import type { Post } from '../store/posts.ts';
 import { articleToIndexDoc } from '../store/search-index.ts';
-import { type EditorialParts, errorMessage } from './parts.ts';
+import { type EditorialParts, errorMessage, mayAct } from './parts.ts';
 import { parsePostRef } from './post-ref.ts';
 import type { EditOutcome, Editor, UnpublishOutcome } from './types.ts';
 
@@ -36,6 +36,7 @@ export function createPosted(p: EditorialParts) {
       const draft = await drafts.get(draftId);
       const current = draft?.kind === 'post' ? await articles.get(draft.article.id) : undefined;
       if (!draft || !current) return { ok: false, reason: 'gone' };
+      if (!(await mayAct(p, editor))) return { ok: false, reason: 'forbidden' };
       const article: StoredArticle = {
         ...current,
         title: draft.article.title,
@@ -81,6 +82,7 @@ export function createPosted(p: EditorialParts) {
    */
   async function unpublish(articleId: string, editor: Editor): Promise<UnpublishOutcome> {
     try {
+      if (!(await mayAct(p, editor))) return { ok: false, reason: 'forbidden' };
       let cancelled = 0;
       for (const job of await scheduledJobs(articleId)) {
         await job.remove();

@@ -2,7 +2,7 @@ import { publishStored } from '../jobs/enqueue.ts';
 import { isTelegramError } from '../jobs/telegram-errors.ts';
 import type { StoredArticle } from '../store/articles.ts';
 import type { ReviewDecision, ReviewMessageRef } from '../store/reviews.ts';
-import { type EditorialParts, errorMessage } from './parts.ts';
+import { type EditorialParts, errorMessage, mayAct } from './parts.ts';
 import type { DecideOutcome, Editor, MessageRef } from './types.ts';
 
 // Review mode: an article marked for review goes to the editors as its exact preview with
@@ -60,6 +60,7 @@ export function createReview(p: EditorialParts) {
   ): Promise<DecideOutcome> {
     try {
       if (!(await articles.get(articleId))) return { ok: false, reason: 'gone' };
+      if (!(await mayAct(p, editor))) return { ok: false, reason: 'forbidden' };
       const decision: ReviewDecision = {
         action,
         by: editor.id,

@@ -42,21 +42,25 @@ export type PreviewOutcome =
   | { ok: false; reason: 'gone' | 'forbidden' };
 
 export type PublishOutcome =
+  | { ok: false; reason: 'forbidden' }
   | { ok: true; articleId: string; at?: number }
   | { ok: false; reason: 'gone' | 'internal' }
   | { ok: false; reason: 'already-posted'; link: string }
   | { ok: false; reason: 'decided'; decision: ReviewDecision };
 
 export type DecideOutcome =
+  | { ok: false; reason: 'forbidden' }
   | { ok: true }
   | { ok: false; reason: 'gone' | 'internal' }
   | { ok: false; reason: 'decided'; decision: ReviewDecision };
 
 export type EditOutcome =
+  | { ok: false; reason: 'forbidden' }
   | { ok: true; links: string[]; missing: string[]; failed: string[] }
   | { ok: false; reason: 'gone' | 'internal' };
 
 export type UnpublishOutcome =
+  | { ok: false; reason: 'forbidden' }
   | { ok: true; deleted: number; cancelled: number }
   | { ok: false; reason: 'not-published' | 'internal' }
   | { ok: false; reason: 'failed'; detail: string };

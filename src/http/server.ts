@@ -1,4 +1,5 @@
-import { createServer, type Server } from 'node:http';
+import { createHash, timingSafeEqual } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server } from 'node:http';
 import { Gauge, Registry } from 'prom-client';
 import type { Services } from '../services.ts';
 
@@ -36,7 +37,12 @@ export function createMetrics(s: Pick<Services, 'posts' | 'dedupe' | 'queues'>):
     ],
     [
       'newsbot_ambiguous_sends',
-      'Posts re-sent after an interrupted attempt (may be doubled)',
+      'Sends retried after an attempt whose outcome was unknown, counted per attempt (each may have posted a copy)',
+      () => s.posts.ambiguousSends(),
+    ],
+    [
+      'newsbot_ambiguous_posts',
+      'Distinct posts (article and chat) that had at least one such retry',
       () => s.posts.ambiguousCount(),
     ],
   ];
@@ -53,9 +59,24 @@ export function createMetrics(s: Pick<Services, 'posts' | 'dedupe' | 'queues'>):
   return registry;
 }
 
+export interface HttpOptions {
+  port: number;
+  /** Where to listen; 127.0.0.1 by default (HTTP_HOST), so the probes are not public. */
+  host?: string;
+  /** When set, /metrics needs `Authorization: Bearer <token>` (METRICS_TOKEN). */
+  metricsToken?: string | undefined;
+}
+
+/** Compares the bearer token in constant time (hashes first, so lengths do not leak either). */
+function hasBearer(req: IncomingMessage, token: string): boolean {
+  const given = /^Bearer (\S+)$/.exec(req.headers.authorization ?? '')?.[1] ?? '';
+  const digest = (x: string) => createHash('sha256').update(x).digest();
+  return timingSafeEqual(digest(given), digest(token)) && given !== '';
+}
+
 export async function startHttpServer(
   s: Pick<Services, 'redis' | 'posts' | 'dedupe' | 'queues' | 'logger'>,
-  port: number,
+  opts: HttpOptions,
 ): Promise<Server> {
   const registry = createMetrics(s);
   const server = createServer((req, res) => {
@@ -73,6 +94,11 @@ export async function startHttpServer(
       return;
     }
     if (path === '/metrics') {
+      if (opts.metricsToken !== undefined && !hasBearer(req, opts.metricsToken)) {
+        res.writeHead(401, { 'content-type': 'text/plain', 'www-authenticate': 'Bearer' });
+        res.end('unauthorized\n');
+        return;
+      }
       registry.metrics().then(
         (text) => reply(200, registry.contentType, text),
         (err: unknown) => {
@@ -87,6 +113,9 @@ export async function startHttpServer(
     }
     reply(404, 'text/plain', 'not found\n');
   });
-  await new Promise<void>((resolve) => server.listen(port, resolve));
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(opts.port, opts.host ?? '127.0.0.1', resolve);
+  });
   return server;
 }

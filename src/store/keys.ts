@@ -30,6 +30,8 @@ export function createKeys(prefix: string) {
     inflight: (articleId: string, chat: string) => `${p}:inflight:${articleId}:${chat}`,
     /** SET of "articleId chat" pairs that were re-sent after an interrupted send. */
     ambiguous: `${p}:ambiguous`,
+    /** Counter of every re-send after an interrupted send (one per attempt, not per post). */
+    ambiguousSends: `${p}:ambiguous:sends`,
     /** '1' or '0': whether a user is a channel admin who may post (cached getChatMember). */
     editor: (userId: number) => `${p}:editor:${userId}`,
     /**

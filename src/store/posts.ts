@@ -64,7 +64,14 @@ export function createPostStore({ redis, keys }: { redis: Redis; keys: Keys }) {
     markInflight: async (articleId: string, chat: string): Promise<boolean> => {
       const key = keys.inflight(articleId, chat);
       const previous = await redis.set(key, new Date().toISOString(), 'PX', 7 * 86_400_000, 'GET');
-      if (previous !== null) await redis.sadd(keys.ambiguous, `${articleId} ${chat}`);
+      // Each re-send counts: three lost answers can mean four copies, not one.
+      if (previous !== null) {
+        await redis
+          .multi()
+          .sadd(keys.ambiguous, `${articleId} ${chat}`)
+          .incr(keys.ambiguousSends)
+          .exec();
+      }
       return previous !== null;
     },
 
@@ -74,7 +81,12 @@ export function createPostStore({ redis, keys }: { redis: Redis; keys: Keys }) {
 
     ambiguous: async (): Promise<string[]> => redis.smembers(keys.ambiguous),
 
+    /** Distinct "articleId chat" pairs re-sent at least once. */
     ambiguousCount: async (): Promise<number> => redis.scard(keys.ambiguous),
+
+    /** Every re-send after an interrupted attempt, counted per attempt. */
+    ambiguousSends: async (): Promise<number> =>
+      Number((await redis.get(keys.ambiguousSends)) ?? 0),
 
     /**
      * Posted articles by the time they were sent: `count` of them from `offset`, newest first

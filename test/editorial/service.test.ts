@@ -83,6 +83,8 @@ beforeAll(async () => {
     messenger: createMessenger({ api, logger }),
     views,
     builder,
+    // Rights are the bot's check (test/hostile/rights.test.ts); here everyone may act.
+    isEditor: async () => true,
   });
 });
 afterAll(async () => {

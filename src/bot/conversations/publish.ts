@@ -9,6 +9,7 @@ import {
 import { RedisAdapter } from '@grammyjs/storage-redis';
 import type { Context } from 'grammy';
 import { cleanSummary, cleanTitle, MAX_SUMMARY, MAX_TITLE } from '../../editorial/draft-text.ts';
+import type { EditorCheck } from '../../editorial/rights.ts';
 import type { Editorial } from '../../editorial/service.ts';
 import { parseScheduleTime } from '../../editorial/time.ts';
 import type { DraftResult } from '../../editorial/types.ts';
@@ -18,7 +19,7 @@ import type { EditorTexts } from '../../locales/index.ts';
 import type { Services } from '../../services.ts';
 import { callbackData, type PreviewAction } from '../callback-data.ts';
 import type { BotContext } from '../context.ts';
-import { type EditorCheck, editorFrom } from '../editors.ts';
+import { editorFrom } from '../editors.ts';
 import { textsFor } from '../i18n.ts';
 
 // The /publish conversation (@grammyjs/conversations v2): link or text → exact preview →
@@ -314,7 +315,15 @@ export function createPublishConversation(deps: PublishDeps) {
       if (action === 'sv') {
         const saved = await conversation.external(() => editorial.saveDraftToPosts(draft, editor));
         if (!saved.ok) {
-          await say(saved.reason === 'gone' ? t.draftGone : t.internal);
+          if (saved.reason === 'forbidden')
+            await conversation.external(() => editorial.dropDraft(draft));
+          await say(
+            saved.reason === 'gone'
+              ? t.draftGone
+              : saved.reason === 'forbidden'
+                ? texts.access.editorsOnly
+                : t.internal,
+          );
           return;
         }
         const lines = [];
@@ -332,6 +341,10 @@ export function createPublishConversation(deps: PublishDeps) {
         await say(t.alreadyPosted(outcome.link));
       } else if (outcome.reason === 'decided') {
         await say(views.decidedText(outcome.decision, editor.lang));
+      } else if (outcome.reason === 'forbidden') {
+        // No longer an editor (asked of Telegram just now): nothing was posted.
+        await conversation.external(() => editorial.dropDraft(draft));
+        await say(texts.access.editorsOnly);
       } else {
         await say(outcome.reason === 'gone' ? t.draftGone : t.internal);
       }

@@ -1,9 +1,10 @@
 import { Composer } from 'grammy';
+import { createEditorCheck } from '../../editorial/rights.ts';
 import { createEditorViews } from '../../editorial/views.ts';
 import { retryRateLimits } from '../../jobs/send.ts';
 import type { Services } from '../../services.ts';
 import type { BotContext } from '../context.ts';
-import { createEditorCheck, editorsOnly } from '../editors.ts';
+import { editorsOnly } from '../editors.ts';
 import { createAuditFeature } from './editor-audit.ts';
 import { createPublishFeature } from './editor-publish.ts';
 import { createQueueFeature } from './editor-queue.ts';
@@ -28,7 +29,7 @@ function isEditorUpdate(ctx: BotContext): boolean {
 
 export function createEditorFeatures(s: Services): Composer<BotContext> {
   const isEditor = createEditorCheck(s);
-  const only = editorsOnly(isEditor);
+  const only = editorsOnly(isEditor, { editorsChat: s.config.EDITORS_CHAT_ID });
   const views = createEditorViews(s.config.TIME_ZONE);
   const c = new Composer<BotContext>();
   // ctx.api is made per update: replies to editors wait out a short 429 instead of failing.

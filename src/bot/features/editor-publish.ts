@@ -1,5 +1,6 @@
 import { sequentialize } from '@grammyjs/runner';
 import { Composer } from 'grammy';
+import type { EditorCheck } from '../../editorial/rights.ts';
 import type { EditorViews } from '../../editorial/views.ts';
 import type { Services } from '../../services.ts';
 import { callbackData } from '../callback-data.ts';
@@ -10,7 +11,6 @@ import {
   PUBLISH,
   type PublishStart,
 } from '../conversations/publish.ts';
-import type { EditorCheck } from '../editors.ts';
 
 // /publish, /edit and /cancel, and the review draft's Edit button: ways into the /publish
 // conversation (conversations/publish.ts), which holds the steps themselves.

@@ -1,7 +1,7 @@
 import { Composer } from 'grammy';
 import type { Editorial } from '../../editorial/service.ts';
 import type { BotContext } from '../context.ts';
-import { editorFrom } from '../editors.ts';
+import { editorFrom, refuseEditor } from '../editors.ts';
 
 // /unpublish <post link or article id>: deletes the channel posts (or cancels a scheduled one).
 
@@ -33,6 +33,8 @@ export function createUnpublishFeature(
       await ctx.reply(t.notPublished);
     } else if (result.reason === 'failed') {
       await ctx.reply(t.unpublishFailed(result.detail));
+    } else if (result.reason === 'forbidden') {
+      await refuseEditor(ctx);
     } else {
       await ctx.reply(t.internal);
     }

@@ -35,6 +35,8 @@ export function createReviewFeature(
       } else if (result.reason === 'decided') {
         const text = views.decidedText(result.decision, ctx.lang);
         await ctx.answerCallbackQuery({ text, show_alert: true });
+      } else if (result.reason === 'forbidden') {
+        await ctx.answerCallbackQuery({ text: ctx.t.access.editorsOnlyButton, show_alert: true });
       } else {
         const text = result.reason === 'gone' ? t.reviewGone : t.internal;
         await ctx.answerCallbackQuery({ text, show_alert: true });

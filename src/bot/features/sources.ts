@@ -1,4 +1,5 @@
 import { Composer } from 'grammy';
+import { createEditorCheck, type EditorCheck } from '../../editorial/rights.ts';
 import { type NewSource, parseInterval, SourceError } from '../../jobs/sources.ts';
 import type { SourcesTexts } from '../../locales/texts.ts';
 import type { Services } from '../../services.ts';
@@ -8,7 +9,7 @@ import { describeError, fetchPolicy, isSourceError, probeSource } from '../../so
 import type { Source, SourceHealth } from '../../store/sources.ts';
 import { safeLine } from '../../text/sanitize.ts';
 import type { BotContext } from '../context.ts';
-import { createEditorCheck, type EditorCheck, editorsOnly } from '../editors.ts';
+import { editorsOnly } from '../editors.ts';
 import { textsFor } from '../i18n.ts';
 
 // Editors manage the feeds and sites the channel follows: /sources, /addsource <url>,
@@ -168,7 +169,11 @@ export function createSourcesFeature(
   s: Services,
   opts: { isEditor?: EditorCheck } = {},
 ): Composer<BotContext> {
-  const only = editorsOnly(opts.isEditor ?? createEditorCheck(s));
+  const isEditor = opts.isEditor ?? createEditorCheck(s);
+  const editorsChat = s.config.EDITORS_CHAT_ID;
+  const only = editorsOnly(isEditor, { editorsChat });
+  // Commands that change sources take effect at once: rights are asked of Telegram afresh.
+  const onlyNow = editorsOnly(isEditor, { editorsChat, fresh: true });
   const policy = fetchPolicy(s.config);
   const c = new Composer<BotContext>();
 
@@ -187,7 +192,7 @@ export function createSourcesFeature(
     }
   });
 
-  c.command('addsource', only, async (ctx) => {
+  c.command('addsource', onlyNow, async (ctx) => {
     const t = ctx.t.sources;
     const parsed = parseAddSource(ctx.match, t);
     if ('error' in parsed) {
@@ -248,7 +253,7 @@ export function createSourcesFeature(
 
   c.command(
     'removesource',
-    only,
+    onlyNow,
     byId('removesource', async (id, ctx, t) => {
       const removed = await s.sources.remove(id);
       if (!removed) return t.notFound(id);
@@ -259,7 +264,7 @@ export function createSourcesFeature(
 
   c.command(
     'pausesource',
-    only,
+    onlyNow,
     byId('pausesource', async (id, ctx, t) => {
       const source = await s.sources.get(id);
       if (!source) return t.notFound(id);
@@ -275,7 +280,7 @@ export function createSourcesFeature(
 
   c.command(
     'resumesource',
-    only,
+    onlyNow,
     byId('resumesource', async (id, _ctx, t) => {
       const source = await s.sources.get(id);
       if (!source) return t.notFound(id);
