@@ -1,15 +1,17 @@
 import { pathToFileURL } from 'node:url';
 import { type RunnerHandle, run } from '@grammyjs/runner';
 import type { UserFromGetMe } from 'grammy/types';
-import { createBot } from './bot/create-bot.ts';
+import { createBot, UPDATE_TYPES } from './bot/create-bot.ts';
 import { createEditorHooks } from './bot/features/editor-features.ts';
 import { setSubscriberCommands } from './bot/features/start.ts';
 import { type Config, loadConfig, requireTelegram } from './config.ts';
 import { startHttpServer } from './http/server.ts';
+import { createWebhookRoute, setWebhook, type WebhookRoute } from './http/webhook.ts';
 import { createAfterPost } from './jobs/after-post.ts';
 import { startWorkers, type Workers } from './jobs/workers.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { createServices, type Services } from './services.ts';
+import { createUpdateStore } from './store/updates.ts';
 
 export interface Newsbot {
   services: Services;
@@ -25,18 +27,45 @@ export async function startNewsbot(
   opts: { botInfo?: UserFromGetMe } = {},
 ): Promise<Newsbot> {
   const services = createServices(requireTelegram(config), logger);
-  const http = config.HTTP_PORT > 0 ? await startHttpServer(services, config.HTTP_PORT) : undefined;
+  const { botMode } = config;
 
+  // --- Updates: long polling (one instance) or webhook (any number behind one URL) ---
   let runner: RunnerHandle | undefined;
+  let webhook: WebhookRoute | undefined;
+  let startWebhook: (() => Promise<void>) | undefined;
   if (config.ROLE !== 'worker') {
-    const bot = createBot(services, { botInfo: opts.botInfo });
+    const updates =
+      botMode.mode === 'webhook'
+        ? createUpdateStore({ redis: services.redis, keys: services.keys })
+        : undefined;
+    const bot = createBot(services, { botInfo: opts.botInfo, updates });
     await bot.init();
     await setSubscriberCommands(bot.api, logger);
-    // Long polls end after 25 s, inside the client's 30 s request timeout (equal values made
-    // every idle poll fail as a timeout).
-    runner = run(bot, { runner: { fetch: { timeout: 25 } } });
-    logger.info({ bot: bot.botInfo.username }, 'bot polling for updates');
+    if (botMode.mode === 'webhook') {
+      webhook = createWebhookRoute(bot, botMode, logger);
+      startWebhook = async () => {
+        await setWebhook(bot.api, botMode);
+        logger.info(
+          { bot: bot.botInfo.username, path: botMode.path },
+          'bot taking updates by webhook',
+        );
+      };
+    } else {
+      // Long polls end after 25 s, inside the client's 30 s request timeout (equal values made
+      // every idle poll fail as a timeout).
+      runner = run(bot, {
+        runner: { fetch: { timeout: 25, allowed_updates: [...UPDATE_TYPES] } },
+      });
+      logger.info({ bot: bot.botInfo.username }, 'bot polling for updates');
+    }
   }
+  const http =
+    config.HTTP_PORT > 0
+      ? await startHttpServer(services, config.HTTP_PORT, { webhook })
+      : undefined;
+  // The route listens before Telegram is told to deliver to it.
+  await startWebhook?.();
+  // --- end updates ---
 
   let workers: Workers | undefined;
   if (config.ROLE !== 'bot') {
@@ -53,6 +82,9 @@ export async function startNewsbot(
     services,
     workers,
     async stop() {
+      // Stop taking updates first. No deleteWebhook: the other instances behind the URL still
+      // serve it, and with none left Telegram keeps the updates (24 h) for the next start.
+      await webhook?.stop();
       if (runner?.isRunning()) await runner.stop();
       await workers?.close();
       await new Promise((resolve) => (http ? http.close(resolve) : resolve(undefined)));

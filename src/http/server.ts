@@ -1,6 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import { Gauge, Registry } from 'prom-client';
 import type { Services } from '../services.ts';
+import type { WebhookRoute } from './webhook.ts';
 
 /**
  * /healthz (Redis answers → 200, else 503) and /metrics (Prometheus text). The numbers come
@@ -56,6 +57,7 @@ export function createMetrics(s: Pick<Services, 'posts' | 'dedupe' | 'queues'>):
 export async function startHttpServer(
   s: Pick<Services, 'redis' | 'posts' | 'dedupe' | 'queues' | 'logger'>,
   port: number,
+  opts: { webhook?: WebhookRoute } = {},
 ): Promise<Server> {
   const registry = createMetrics(s);
   const server = createServer((req, res) => {
@@ -64,6 +66,8 @@ export async function startHttpServer(
       res.writeHead(status, { 'content-type': type });
       res.end(body);
     };
+    // Webhook mode: Telegram's updates (http/webhook.ts), POST with the secret header.
+    if (opts.webhook && path === opts.webhook.path) return opts.webhook.handle(req, res);
     if (req.method !== 'GET') return reply(405, 'text/plain', 'method not allowed\n');
     if (path === '/healthz') {
       s.redis.ping().then(
