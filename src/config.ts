@@ -99,7 +99,9 @@ function botModeOf(vars: z.infer<typeof schema>): BotMode {
   const { WEBHOOK_URL: url, WEBHOOK_SECRET: secret, BOT_TOKEN: token } = vars;
   if (!url) problems.push('WEBHOOK_URL: required when BOT_MODE=webhook (the public https URL)');
   if (!secret) problems.push('WEBHOOK_SECRET: required when BOT_MODE=webhook');
-  if (vars.HTTP_PORT === 0) problems.push('HTTP_PORT: required when BOT_MODE=webhook');
+  if (vars.HTTP_PORT === 0 && vars.ROLE !== 'worker') {
+    problems.push('HTTP_PORT: required when BOT_MODE=webhook (the webhook is served there)');
+  }
   const path = vars.WEBHOOK_PATH ?? (url ? new URL(url).pathname : '/');
   const secretPart = token?.split(':')[1];
   if (secretPart && `${url}${path}`.includes(secretPart)) {
