@@ -11,7 +11,7 @@ import { createAfterPost } from './jobs/after-post.ts';
 import { startWorkers, type Workers } from './jobs/workers.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { createServices, type Services } from './services.ts';
-import { createUpdateStore } from './store/updates.ts';
+import { createUpdateStore, type UpdateStore } from './store/updates.ts';
 
 export interface Newsbot {
   services: Services;
@@ -33,8 +33,9 @@ export async function startNewsbot(
   let runner: RunnerHandle | undefined;
   let webhook: WebhookRoute | undefined;
   let startWebhook: (() => Promise<void>) | undefined;
+  let updates: UpdateStore | undefined;
   if (config.ROLE !== 'worker') {
-    const updates =
+    updates =
       botMode.mode === 'webhook'
         ? createUpdateStore({ redis: services.redis, keys: services.keys })
         : undefined;
@@ -85,6 +86,7 @@ export async function startNewsbot(
       // Stop taking updates first. No deleteWebhook: the other instances behind the URL still
       // serve it, and with none left Telegram keeps the updates (24 h) for the next start.
       await webhook?.stop();
+      await updates?.drain();
       if (runner?.isRunning()) await runner.stop();
       await workers?.close();
       await new Promise((resolve) => (http ? http.close(resolve) : resolve(undefined)));
@@ -104,7 +106,10 @@ async function main(): Promise<void> {
     process.exitCode = 1;
     return;
   }
-  const logger = createLogger({ level: config.LOG_LEVEL, secrets: [config.BOT_TOKEN ?? ''] });
+  const logger = createLogger({
+    level: config.LOG_LEVEL,
+    secrets: [config.BOT_TOKEN ?? '', config.WEBHOOK_SECRET ?? ''],
+  });
   const app = await startNewsbot(config, logger);
   let stopping = false;
   const shutdown = (signal: string) => {

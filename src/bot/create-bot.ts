@@ -80,7 +80,7 @@ export class RetryUpdateError extends Error {
 }
 
 /** store/updates.ts: claim the update id, then handle it in its chat's turn. */
-function acrossInstances(updates: UpdateStore): Middleware<BotContext> {
+export function acrossInstances(updates: UpdateStore): Middleware<BotContext> {
   return async (ctx, next) => {
     const id = ctx.update.update_id;
     const claim = await updates.claim(id).catch((err: unknown) => {

@@ -33,6 +33,8 @@ export interface UpdateStore {
    * meanwhile, and marks the update done afterwards, also when `fn` throws.
    */
   run<T>(updateId: number, chat: string | undefined, fn: () => Promise<T>): Promise<T>;
+  /** Resolves when every run() of this instance has finished (shutdown: after the route stopped). */
+  drain(): Promise<void>;
 }
 
 export interface UpdateStoreOptions {
@@ -81,6 +83,8 @@ export function createUpdateStore(deps: {
   const { redis, keys } = deps;
   const leaseMs = deps.options?.leaseMs ?? 15_000;
   const seenMs = deps.options?.seenMs ?? 24 * 3_600_000;
+  // A handler can outlive its request (after a timeout), so shutdown waits for these, not requests.
+  const running = new Set<Promise<unknown>>();
 
   return {
     async claim(updateId) {
@@ -90,30 +94,49 @@ export function createUpdateStore(deps: {
       return (await redis.get(key)) === 'done' ? 'done' : 'busy';
     },
 
-    async run(updateId, chat, fn) {
-      const claimKey = keys.update(updateId);
-      const turnKey = chat === undefined ? undefined : keys.chatTurn(chat);
-      const refreshKeys = turnKey ? [claimKey, turnKey] : [claimKey];
-      const heartbeat = setInterval(
-        () => void REFRESH(redis, refreshKeys, [updateId, leaseMs]).catch(() => {}),
-        leaseMs / 3,
+    run(updateId, chat, fn) {
+      const task = runInTurn(updateId, chat, fn);
+      const settled = task.then(
+        () => {},
+        () => {},
       );
-      heartbeat.unref();
-      try {
-        if (turnKey) {
-          // Turns are short (an update's handler), so polling with a small back-off is enough.
-          for (let wait = 5; (await TURN(redis, [turnKey], [updateId, leaseMs])) !== 1; ) {
-            await sleep(wait);
-            wait = Math.min(wait * 2, 50);
-          }
-        }
-        return await fn();
-      } finally {
-        clearInterval(heartbeat);
-        const done = redis.multi().set(claimKey, 'done', 'PX', seenMs);
-        if (turnKey) done.zrem(turnKey, String(updateId));
-        await done.exec();
-      }
+      running.add(settled);
+      void settled.then(() => running.delete(settled));
+      return task;
+    },
+
+    async drain() {
+      while (running.size > 0) await Promise.all(running);
     },
   };
+
+  async function runInTurn<T>(
+    updateId: number,
+    chat: string | undefined,
+    fn: () => Promise<T>,
+  ): Promise<T> {
+    const claimKey = keys.update(updateId);
+    const turnKey = chat === undefined ? undefined : keys.chatTurn(chat);
+    const refreshKeys = turnKey ? [claimKey, turnKey] : [claimKey];
+    const heartbeat = setInterval(
+      () => void REFRESH(redis, refreshKeys, [updateId, leaseMs]).catch(() => {}),
+      leaseMs / 3,
+    );
+    heartbeat.unref();
+    try {
+      if (turnKey) {
+        // Turns are short (an update's handler), so polling with a small back-off is enough.
+        for (let wait = 5; (await TURN(redis, [turnKey], [updateId, leaseMs])) !== 1; ) {
+          await sleep(wait);
+          wait = Math.min(wait * 2, 50);
+        }
+      }
+      return await fn();
+    } finally {
+      clearInterval(heartbeat);
+      const done = redis.multi().set(claimKey, 'done', 'PX', seenMs);
+      if (turnKey) done.zrem(turnKey, String(updateId));
+      await done.exec();
+    }
+  }
 }
