@@ -52,6 +52,9 @@ export async function startNewsbot(
         );
       };
     } else {
+      // getUpdates is refused while a webhook is set (after running in webhook mode); the
+      // runner, unlike bot.start(), does not remove it. Pending updates are kept.
+      await bot.api.deleteWebhook({ drop_pending_updates: false });
       // Long polls end after 25 s, inside the client's 30 s request timeout (equal values made
       // every idle poll fail as a timeout).
       runner = run(bot, {

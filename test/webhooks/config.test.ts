@@ -35,6 +35,7 @@ describe('BOT_MODE', () => {
       } catch (e) {
         return e;
       }
+      return undefined;
     })();
     expect(err).toBeInstanceOf(ConfigError);
     const message = (err as Error).message;
