@@ -2,7 +2,7 @@ import { sequentialize } from '@grammyjs/runner';
 import { Bot, type Middleware } from 'grammy';
 import type { UserFromGetMe } from 'grammy/types';
 import type { Services } from '../services.ts';
-import type { UpdateStore } from '../store/updates.ts';
+import { type UpdateStore, UpdateWaitError } from '../store/updates.ts';
 import type { BotContext } from './context.ts';
 import { createEditorFeatures } from './features/editor-features.ts';
 import { createFollowFeature } from './features/follow.ts';
@@ -88,6 +88,10 @@ export function acrossInstances(updates: UpdateStore): Middleware<BotContext> {
     });
     if (claim === 'done') return;
     if (claim === 'busy') throw new RetryUpdateError(`update ${id} is being handled`);
-    await updates.run(id, (ctx.chat?.id ?? ctx.from?.id)?.toString(), next);
+    await updates
+      .run(id, (ctx.chat?.id ?? ctx.from?.id)?.toString(), next)
+      .catch((err: unknown) => {
+        throw err instanceof UpdateWaitError ? new RetryUpdateError(err.message) : err;
+      });
   };
 }

@@ -25,6 +25,11 @@ import { defineScript } from './script.ts';
 
 export type Claim = 'new' | 'busy' | 'done';
 
+/** Waiting for the chat's turn failed (Redis away): the update was not handled. */
+export class UpdateWaitError extends Error {
+  override name = 'UpdateWaitError';
+}
+
 export interface UpdateStore {
   /** Claims an update for this instance: 'new' (handle it), 'busy' (being handled), 'done'. */
   claim(updateId: number): Promise<Claim>;
@@ -131,6 +136,13 @@ export function createUpdateStore(deps: {
           wait = Math.min(wait * 2, 50);
         }
       }
+    } catch (err) {
+      // Never ran: give the claim back (best effort; else its lease runs out) for a retry.
+      clearInterval(heartbeat);
+      await redis.del(claimKey).catch(() => {});
+      throw new UpdateWaitError(err instanceof Error ? err.message : String(err));
+    }
+    try {
       return await fn();
     } finally {
       clearInterval(heartbeat);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createUpdateStore } from '../../src/store/updates.ts';
+import { createUpdateStore, UpdateWaitError } from '../../src/store/updates.ts';
 import { useRedis } from '../support/redis.ts';
 
 const r = useRedis('upd-store', { each: true });
@@ -38,6 +38,20 @@ describe('update claims', () => {
     expect(await b!.claim(9)).toBe('busy');
     await sleep(250);
     expect(await b!.claim(9)).toBe('new');
+  });
+
+  it('when waiting for the turn fails, the handler does not run and the claim is given back', async () => {
+    const [a, b] = instances();
+    // A key of the wrong type makes the turn script fail, as an unreachable Redis would.
+    await r.redis.set(r.keys.chatTurn('broken'), 'x');
+    await a!.claim(11);
+    let ran = false;
+    const handler = async () => {
+      ran = true;
+    };
+    await expect(a!.run(11, 'broken', handler)).rejects.toBeInstanceOf(UpdateWaitError);
+    expect(ran).toBe(false);
+    expect(await b!.claim(11)).toBe('new');
   });
 
   it('the heartbeat keeps a long handler’s claim alive past its lease', async () => {
