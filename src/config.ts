@@ -80,10 +80,52 @@ const schema = z.object({
     .string()
     .regex(/^[\x21-\x7e]{16,256}$/, 'at least 16 printable ASCII characters, no spaces')
     .optional(),
+  // Webhooks (issue 13 §2): how updates arrive. The WEBHOOK_* variables are checked here for
+  // shape and required only when BOT_MODE=webhook (botModeOf below turns them into BotMode).
+  BOT_MODE: z.enum(['polling', 'webhook']).default('polling'),
+  WEBHOOK_URL: z.url({ protocol: /^https$/ }).optional(),
+  WEBHOOK_SECRET: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,256}$/, "1 to 256 of A-Z, a-z, 0-9, _ and - (Telegram's rule)")
+    .optional(),
+  WEBHOOK_PATH: z
+    .string()
+    .regex(/^\/[A-Za-z0-9._~/-]{0,200}$/, 'a path such as /telegram/webhook')
+    .optional(),
+  WEBHOOK_MAX_CONNECTIONS: int(40, 1, 100),
 });
 
 /** Every variable, as the schema reads it: the token and the channels may be missing. */
-type Variables = z.infer<typeof schema>;
+type Variables = z.infer<typeof schema> & { botMode: BotMode };
+
+/**
+ * How updates arrive (BOT_MODE), as a union on `mode`: webhook-only settings exist only in
+ * webhook mode. WEBHOOK_PATH defaults to WEBHOOK_URL's path (the same route behind a plain
+ * reverse proxy); neither may hold the bot token: the secret header authenticates Telegram.
+ */
+export type BotMode =
+  | { mode: 'polling' }
+  | { mode: 'webhook'; url: string; secret: string; path: string; maxConnections: number };
+
+function botModeOf(vars: z.infer<typeof schema>): BotMode {
+  if (vars.BOT_MODE === 'polling') return { mode: 'polling' };
+  const problems: string[] = [];
+  const { WEBHOOK_URL: url, WEBHOOK_SECRET: secret, BOT_TOKEN: token } = vars;
+  if (!url) problems.push('WEBHOOK_URL: required when BOT_MODE=webhook (the public https URL)');
+  if (!secret) problems.push('WEBHOOK_SECRET: required when BOT_MODE=webhook');
+  if (vars.HTTP_PORT === 0 && vars.ROLE !== 'worker') {
+    problems.push('HTTP_PORT: required when BOT_MODE=webhook (the webhook is served there)');
+  }
+  const path = vars.WEBHOOK_PATH ?? (url ? new URL(url).pathname : '/');
+  const secretPart = token?.split(':')[1];
+  if (secretPart && `${url}${path}`.includes(secretPart)) {
+    problems.push('WEBHOOK_URL/WEBHOOK_PATH: must not contain the bot token');
+  }
+  if (!url || !secret || problems.length > 0) {
+    throw new ConfigError(`Invalid configuration: ${problems.join('; ')}`);
+  }
+  return { mode: 'webhook', url, secret, path, maxConnections: vars.WEBHOOK_MAX_CONNECTIONS };
+}
 
 /**
  * Config by role, as a union on `kind` (in the spirit of bot-base/telegram-bot-template's
@@ -127,7 +169,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
     throw new ConfigError(`Invalid configuration: ${problems.join('; ')}`);
   }
-  return byRole(parsed.data);
+  return byRole({ ...parsed.data, botMode: botModeOf(parsed.data) });
 }
 
 function byRole(vars: Variables): Config {

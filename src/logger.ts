@@ -34,10 +34,12 @@ export function configSecrets(config: {
   BOT_TOKEN?: string | undefined;
   REDIS_URL?: string | undefined;
   METRICS_TOKEN?: string | undefined;
+  WEBHOOK_SECRET?: string | undefined;
 }): string[] {
   const out: string[] = [];
   if (config.BOT_TOKEN) out.push(config.BOT_TOKEN);
   if (config.METRICS_TOKEN) out.push(config.METRICS_TOKEN);
+  if (config.WEBHOOK_SECRET) out.push(config.WEBHOOK_SECRET);
   if (config.REDIS_URL) {
     try {
       const password = new URL(config.REDIS_URL).password;

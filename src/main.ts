@@ -2,15 +2,17 @@ import { pathToFileURL } from 'node:url';
 import { type RunnerHandle, run } from '@grammyjs/runner';
 import { GrammyError, HttpError, type Transformer } from 'grammy';
 import type { UserFromGetMe } from 'grammy/types';
-import { createBot } from './bot/create-bot.ts';
+import { createBot, UPDATE_TYPES } from './bot/create-bot.ts';
 import { setSubscriberCommands } from './bot/features/start.ts';
 import { type Config, loadConfig, requireTelegram } from './config.ts';
 import { startHttpServer } from './http/server.ts';
+import { createWebhookRoute, setWebhook, type WebhookRoute } from './http/webhook.ts';
 import { createAfterPost } from './jobs/after-post.ts';
 import { startWorkers, type Workers } from './jobs/workers.ts';
 import { configSecrets, createLogger, type Logger, routeConsole } from './logger.ts';
 import { checkRedisDurability, StartupTimeoutError, waitFor, waitForRedis } from './redis.ts';
 import { createServices, type Services } from './services.ts';
+import { createUpdateStore, type UpdateStore } from './store/updates.ts';
 
 export interface Newsbot {
   services: Services;
@@ -45,7 +47,11 @@ async function startOn(
   opts: { botInfo?: UserFromGetMe; deadline: number },
 ): Promise<Newsbot> {
   await checkRedisDurability(services.redis, logger);
+  const { botMode } = config;
   let runner: RunnerHandle | undefined;
+  let webhook: WebhookRoute | undefined;
+  let startWebhook: (() => Promise<void>) | undefined;
+  let updates: UpdateStore | undefined;
   if (config.ROLE !== 'worker') {
     // Our own getMe loop instead of grammY's bot.init(), which retries forever without a word.
     const botInfo =
@@ -57,18 +63,41 @@ async function startOn(
         fatal: (err) =>
           err instanceof GrammyError && (err.error_code === 401 || err.error_code === 404),
       }));
-    const bot = createBot(services, { botInfo });
-    bot.api.config.use(logPollFailures(logger));
+    // --- Updates: long polling (one instance) or webhook (any number behind one URL) ---
+    updates =
+      botMode.mode === 'webhook'
+        ? createUpdateStore({ redis: services.redis, keys: services.keys })
+        : undefined;
+    const bot = createBot(services, { botInfo, updates });
     await bot.init();
     await setSubscriberCommands(bot.api, logger);
-    // Long polls end after 25 s, inside the client's 30 s request timeout (equal values made
-    // every idle poll fail as a timeout). `silent`: the runner would print the failed request
-    // with console.error, URL and token included; logPollFailures logs it instead, masked.
-    // A fixed 1 s retry: the runner's default doubling has no ceiling.
-    runner = run(bot, {
-      runner: { fetch: { timeout: 25 }, silent: true, retryInterval: 1000 },
-    });
-    logger.info({ bot: bot.botInfo.username }, 'bot polling for updates');
+    if (botMode.mode === 'webhook') {
+      webhook = createWebhookRoute(bot, botMode, logger);
+      startWebhook = async () => {
+        await setWebhook(bot.api, botMode);
+        logger.info(
+          { bot: bot.botInfo.username, path: botMode.path },
+          'bot taking updates by webhook',
+        );
+      };
+    } else {
+      bot.api.config.use(logPollFailures(logger));
+      // getUpdates is refused while a webhook is set (after running in webhook mode); the
+      // runner, unlike bot.start(), does not remove it. Pending updates are kept.
+      await bot.api.deleteWebhook({ drop_pending_updates: false });
+      // Long polls end after 25 s, inside the client's 30 s request timeout (equal values made
+      // every idle poll fail as a timeout). `silent`: the runner would print the failed request
+      // with console.error, URL and token included; logPollFailures logs it instead, masked.
+      // A fixed 1 s retry: the runner's default doubling has no ceiling.
+      runner = run(bot, {
+        runner: {
+          fetch: { timeout: 25, allowed_updates: [...UPDATE_TYPES] },
+          silent: true,
+          retryInterval: 1000,
+        },
+      });
+      logger.info({ bot: bot.botInfo.username }, 'bot polling for updates');
+    }
   }
   const http =
     config.HTTP_PORT > 0
@@ -76,8 +105,12 @@ async function startOn(
           port: config.HTTP_PORT,
           host: config.HTTP_HOST,
           metricsToken: config.METRICS_TOKEN,
+          ...(webhook ? { webhook } : {}),
         })
       : undefined;
+  // The route listens before Telegram is told to deliver to it.
+  await startWebhook?.();
+  // --- end updates ---
 
   let workers: Workers | undefined;
   if (config.ROLE !== 'bot') {
@@ -95,6 +128,10 @@ async function startOn(
     services,
     workers,
     async stop() {
+      // Stop taking updates first. No deleteWebhook: the other instances behind the URL still
+      // serve it, and with none left Telegram keeps the updates (24 h) for the next start.
+      await webhook?.stop();
+      await updates?.drain();
       if (runner?.isRunning()) await runner.stop();
       await workers?.close();
       await new Promise((resolve) => (http ? http.close(resolve) : resolve(undefined)));

@@ -1,7 +1,8 @@
 import { sequentialize } from '@grammyjs/runner';
-import { Bot } from 'grammy';
+import { Bot, type Middleware } from 'grammy';
 import type { UserFromGetMe } from 'grammy/types';
 import type { Services } from '../services.ts';
+import { type UpdateStore, UpdateWaitError } from '../store/updates.ts';
 import type { BotContext } from './context.ts';
 import { createEditorFeatures } from './features/editor-features.ts';
 import { createFollowFeature } from './features/follow.ts';
@@ -15,13 +16,17 @@ import { createReplyGate } from './reply-gate.ts';
 
 /**
  * Middleware order: error boundary (bot.catch) → i18n (ctx.lang and ctx.t, locales/) →
- * per-chat sequentialize (updates of one chat are handled one after another, which
- * conversations need) → editor features (the /publish conversation first) → sources →
- * subscriber features, whose plain-text search catch-all is last.
+ * (webhook mode) once and in order across instances → per-chat sequentialize (updates of one
+ * chat are handled one after another, which conversations need) → editor features (the
+ * /publish conversation first) → sources → subscriber features, whose plain-text search
+ * catch-all is last.
  * The reply gate is not middleware: it is an API transformer on bot.api, which grammY copies to
  * every update's ctx.api before the first middleware runs.
  */
-export function createBot(s: Services, opts: { botInfo?: UserFromGetMe } = {}): Bot<BotContext> {
+export function createBot(
+  s: Services,
+  opts: { botInfo?: UserFromGetMe; updates?: UpdateStore } = {},
+): Bot<BotContext> {
   const bot = new Bot<BotContext>(s.config.BOT_TOKEN ?? '', {
     client: { apiRoot: s.config.TELEGRAM_API_ROOT, timeoutSeconds: 30 },
     botInfo: opts.botInfo,
@@ -38,6 +43,9 @@ export function createBot(s: Services, opts: { botInfo?: UserFromGetMe } = {}): 
       'update failed',
     );
   });
+  // Webhook mode: each update once and one chat's updates in order across instances (before the
+  // per-process sequentialize, which then never holds a turn another instance waits for).
+  if (opts.updates) bot.use(acrossInstances(opts.updates));
   // ctx.lang and ctx.t (context.ts) for everything after it.
   bot.use(createI18n());
   bot.use(sequentialize((ctx) => ctx.chat?.id.toString() ?? ctx.from?.id.toString()));
@@ -54,4 +62,37 @@ export function createBot(s: Services, opts: { botInfo?: UserFromGetMe } = {}): 
   bot.use(createInlineFeature(s, { limit }));
   bot.use(createSearchFeature(s, { limit }));
   return bot;
+}
+
+/**
+ * The update types the bot handles, for getUpdates and setWebhook alike: Telegram then sends
+ * nothing else (an empty list would mean every type but chat_member and reactions).
+ */
+export const UPDATE_TYPES = [
+  'message',
+  'callback_query',
+  'inline_query',
+  'chosen_inline_result',
+] as const;
+
+/** An update this instance cannot take now: answer non-2xx so Telegram re-delivers it later. */
+export class RetryUpdateError extends Error {
+  override name = 'RetryUpdateError';
+}
+
+/** store/updates.ts: claim the update id, then handle it in its chat's turn. */
+export function acrossInstances(updates: UpdateStore): Middleware<BotContext> {
+  return async (ctx, next) => {
+    const id = ctx.update.update_id;
+    const claim = await updates.claim(id).catch((err: unknown) => {
+      throw new RetryUpdateError(`claim failed: ${err instanceof Error ? err.message : err}`);
+    });
+    if (claim === 'done') return;
+    if (claim === 'busy') throw new RetryUpdateError(`update ${id} is being handled`);
+    await updates
+      .run(id, (ctx.chat?.id ?? ctx.from?.id)?.toString(), next)
+      .catch((err: unknown) => {
+        throw err instanceof UpdateWaitError ? new RetryUpdateError(err.message) : err;
+      });
+  };
 }

@@ -186,6 +186,27 @@ interface StoredInlineAnswer extends InlineAnswer {
   contents: Map<string, { content?: Content; photo?: string; markup?: InlineKeyboardMarkup }>;
 }
 
+/** One POST of an update to a webhook target (see BotApiFake.deliverWebhookTo). */
+export interface WebhookDelivery {
+  update_id: number;
+  target: string;
+  /** HTTP status, or 0 when the request failed (connection refused, reset, timed out). */
+  status: number;
+  /** True for a test's explicit postWebhook(), false for the fake's own delivery. */
+  manual: boolean;
+}
+
+interface Webhook {
+  url: string;
+  secret?: string;
+  maxConnections: number;
+  /** update_id → delivery state of a pending update that was tried at least once. */
+  tries: Map<number, { inFlight: boolean; wakeAt: number; delayMs: number }>;
+  inFlight: number;
+  lastError?: string;
+  timer?: NodeJS.Timeout;
+}
+
 interface HeldPoll {
   limit: number;
   timer: NodeJS.Timeout;
@@ -231,6 +252,23 @@ const sameJson = (a: unknown, b: unknown): boolean => JSON.stringify(a) === JSON
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 const isRecord = (v: unknown): v is Record<string, unknown> =>
   typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** Telegram's webhook queue of an update: its chat (or sender); updates without one queue alone. */
+function webhookQueueOf(update: Update): string {
+  for (const [key, value] of Object.entries(update)) {
+    if (key === 'update_id' || !isRecord(value)) continue;
+    const message = isRecord(value.message) ? value.message : undefined;
+    const chat = isRecord(value.chat)
+      ? value.chat
+      : isRecord(message?.chat)
+        ? message.chat
+        : undefined;
+    const from = isRecord(value.from) ? value.from : undefined;
+    const id = chat?.id ?? from?.id;
+    if (typeof id === 'number') return String(id);
+  }
+  return `u${update.update_id}`;
+}
 
 /** td::to_integer: leading digits, 0 when there are none. */
 function toInt(raw: string | undefined): number {
@@ -445,7 +483,12 @@ export class BotApiFake {
   private nextFileId = 1;
   private allowedUpdates: string[] = [];
   private poll: HeldPoll | undefined;
-  private webhookUrl: string | undefined;
+  private webhook: Webhook | undefined;
+  private webhookTargets: string[] = [];
+  private nextTarget = 0;
+  private readonly webhookAborts = new Set<AbortController>();
+  /** Every webhook POST, in the order answered. */
+  readonly webhookDeliveries: WebhookDelivery[] = [];
   private faults: (Fault & { remaining: number })[] = [];
   private windows = new Map<string, number[]>();
   private deadlines = new Map<string, number>();
@@ -645,6 +688,10 @@ export class BotApiFake {
   pushUpdate(raw: Omit<Update, 'update_id'>): Update {
     const update: Update = { ...raw, update_id: this.nextUpdateId++ };
     this.updates.push(update);
+    if (this.webhook) {
+      this.pumpWebhook();
+      return update;
+    }
     const poll = this.poll;
     if (poll) {
       const ready = this.takeUpdates(poll.limit);
@@ -849,6 +896,45 @@ export class BotApiFake {
     this.faults.push({ ...fault, remaining: fault.times ?? 1 });
   }
 
+  // ---- webhook delivery --------------------------------------------------------------------
+
+  /**
+   * Where webhook updates really go. The bot registers an https URL, which a test cannot serve;
+   * each origin given here (http://127.0.0.1:PORT) stands for it, taking the URL's path, and
+   * deliveries go to them round-robin, as a load balancer in front of several instances would.
+   */
+  deliverWebhookTo(origins: string[]): void {
+    this.webhookTargets = [...origins];
+    this.pumpWebhook();
+  }
+
+  /**
+   * A test's own POST of an update to the next target (or `target`): a re-delivery of an update
+   * already delivered, or a forged request. `secret` undefined sends the registered secret; null
+   * sends no header. Returns the HTTP status (0 when the request failed).
+   */
+  async postWebhook(
+    update: Update,
+    opts: { secret?: string | null; target?: string } = {},
+  ): Promise<number> {
+    const hook = this.webhook;
+    if (!hook) throw new Error('postWebhook: no webhook is set');
+    const secret = opts.secret === undefined ? hook.secret : (opts.secret ?? undefined);
+    const target = opts.target ?? this.takeTarget();
+    if (target === undefined) throw new Error('postWebhook: call deliverWebhookTo first');
+    const status = await this.postUpdate(hook, target, update, secret);
+    this.webhookDeliveries.push({ update_id: update.update_id, target, status, manual: true });
+    return status;
+  }
+
+  /** Waits until every update was acknowledged by a webhook target with a 2xx. */
+  async waitForWebhookIdle(opts: { timeoutMs?: number } = {}): Promise<void> {
+    await this.waitFor(() => this.webhook !== undefined && this.updates.length === 0, {
+      ...opts,
+      message: `webhook deliveries done (${this.updates.length} pending)`,
+    });
+  }
+
   /** Removes all faults not yet used up. */
   clearFaults(): void {
     this.faults = [];
@@ -867,13 +953,16 @@ export class BotApiFake {
     this.commands.clear();
     this.windows.clear();
     this.deadlines.clear();
-    this.webhookUrl = undefined;
+    this.clearWebhook();
+    this.webhookDeliveries.length = 0;
     for (const rec of this.chats.values()) rec.incoming.clear();
     Object.assign(this.stats, BotApiFake.zeroStats());
   }
 
   /** Ends held polls (empty result), drops held connections and stops the server. */
   async close(): Promise<void> {
+    this.clearWebhook();
+    for (const abort of this.webhookAborts) abort.abort();
     this.poll?.resolve([]);
     // Let the held poll's empty answer go out before the connections are cut.
     await new Promise((resolve) => setImmediate(resolve));
@@ -1243,6 +1332,99 @@ export class BotApiFake {
 
   // ---- updates ----------------------------------------------------------------------------
 
+  private clearWebhook(): void {
+    if (this.webhook?.timer) clearTimeout(this.webhook.timer);
+    this.webhook = undefined;
+  }
+
+  private takeTarget(): string | undefined {
+    if (this.webhookTargets.length === 0) return undefined;
+    return this.webhookTargets[this.nextTarget++ % this.webhookTargets.length];
+  }
+
+  /**
+   * Telegram's WebhookActor: updates are queued per chat; only the oldest pending update of a
+   * chat is sent, and the chat's next one only after a 2xx; up to max_connections at once. A
+   * non-2xx or a failed request is retried after a doubling delay (from 20 ms instead of
+   * Telegram's 1 s, up to 1 s, to keep tests fast).
+   */
+  private pumpWebhook(): void {
+    const hook = this.webhook;
+    if (!hook || this.webhookTargets.length === 0) return;
+    this.takeUpdates(Number.POSITIVE_INFINITY);
+    const now = Date.now();
+    const seen = new Set<string>();
+    let nextWake = Number.POSITIVE_INFINITY;
+    for (const update of this.updates) {
+      const queue = webhookQueueOf(update);
+      if (seen.has(queue)) continue;
+      seen.add(queue);
+      const state = hook.tries.get(update.update_id);
+      if (state?.inFlight) continue;
+      if (state && state.wakeAt > now) {
+        nextWake = Math.min(nextWake, state.wakeAt);
+        continue;
+      }
+      if (hook.inFlight >= hook.maxConnections) break;
+      const target = this.takeTarget();
+      if (target === undefined) break;
+      const tries = state ?? { inFlight: false, wakeAt: 0, delayMs: 20 };
+      tries.inFlight = true;
+      hook.tries.set(update.update_id, tries);
+      hook.inFlight++;
+      void this.postUpdate(hook, target, update, hook.secret).then((status) => {
+        hook.inFlight--;
+        tries.inFlight = false;
+        this.webhookDeliveries.push({ update_id: update.update_id, target, status, manual: false });
+        if (status >= 200 && status < 300) {
+          hook.tries.delete(update.update_id);
+          this.updates = this.updates.filter((u) => u !== update);
+        } else {
+          hook.lastError =
+            status === 0 ? 'Connection failed' : `Wrong response from the webhook: ${status}`;
+          tries.wakeAt = Date.now() + tries.delayMs;
+          tries.delayMs = Math.min(tries.delayMs * 2, 1000);
+        }
+        if (this.webhook === hook) this.pumpWebhook();
+      });
+    }
+    if (hook.timer) clearTimeout(hook.timer);
+    if (nextWake < Number.POSITIVE_INFINITY) {
+      hook.timer = setTimeout(() => this.pumpWebhook(), Math.max(1, nextWake - now));
+      hook.timer.unref();
+    }
+  }
+
+  private async postUpdate(
+    hook: Webhook,
+    origin: string,
+    update: Update,
+    secret: string | undefined,
+  ): Promise<number> {
+    const url = new URL(hook.url);
+    const abort = new AbortController();
+    this.webhookAborts.add(abort);
+    const timer = setTimeout(() => abort.abort(), 30_000);
+    try {
+      const res = await fetch(`${origin}${url.pathname}${url.search}`, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          ...(secret !== undefined ? { 'x-telegram-bot-api-secret-token': secret } : {}),
+        },
+        body: JSON.stringify(update),
+        signal: abort.signal,
+      });
+      await res.arrayBuffer();
+      return res.status;
+    } catch {
+      return 0;
+    } finally {
+      clearTimeout(timer);
+      this.webhookAborts.delete(abort);
+    }
+  }
+
   private takeUpdates(limit: number): Update[] {
     const allowed = (u: Update): boolean => {
       const type = Object.keys(u).find((k) => k !== 'update_id') ?? '';
@@ -1256,7 +1438,7 @@ export class BotApiFake {
   }
 
   private getUpdates(p: Params, res: ServerResponse): Update[] | Promise<Update[]> {
-    if (this.webhookUrl) {
+    if (this.webhook) {
       throw new ApiError(
         409,
         "Conflict: can't use getUpdates method while webhook is active; use deleteWebhook to delete the webhook first",
@@ -1311,7 +1493,7 @@ export class BotApiFake {
       getUpdates: (p, res) => this.getUpdates(p, res),
       deleteWebhook: (p) => {
         if (toBool(p.drop_pending_updates)) this.updates = [];
-        this.webhookUrl = undefined;
+        this.clearWebhook();
         return true;
       },
       setWebhook: (p) => {
@@ -1321,15 +1503,38 @@ export class BotApiFake {
         if (p.secret_token !== undefined && !/^[A-Za-z0-9_-]{1,256}$/.test(p.secret_token)) {
           throw bad('secret token contains unallowed characters');
         }
+        const maxConnections = p.max_connections === undefined ? 40 : toInt(p.max_connections);
+        if (maxConnections < 1 || maxConnections > 100)
+          throw bad('bad webhook: max_connections must be between 1 and 100');
         if (toBool(p.drop_pending_updates)) this.updates = [];
-        this.webhookUrl = url || undefined;
-        if (url) this.poll?.reject(new ApiError(409, 'Conflict: terminated by setWebhook request'));
+        const allowed = parseJson(p.allowed_updates, 'allowed updates');
+        if (Array.isArray(allowed))
+          this.allowedUpdates = allowed.filter((x): x is string => typeof x === 'string');
+        this.clearWebhook();
+        if (url) {
+          this.webhook = {
+            url,
+            secret: p.secret_token,
+            maxConnections,
+            tries: new Map(),
+            inFlight: 0,
+          };
+          this.poll?.reject(new ApiError(409, 'Conflict: terminated by setWebhook request'));
+          this.pumpWebhook();
+        }
         return true;
       },
       getWebhookInfo: () => ({
-        url: this.webhookUrl ?? '',
+        url: this.webhook?.url ?? '',
         has_custom_certificate: false,
         pending_update_count: this.updates.length,
+        ...(this.webhook
+          ? {
+              max_connections: this.webhook.maxConnections,
+              ...(this.allowedUpdates.length > 0 ? { allowed_updates: this.allowedUpdates } : {}),
+              ...(this.webhook.lastError ? { last_error_message: this.webhook.lastError } : {}),
+            }
+          : {}),
       }),
       sendMessage: (p) => this.send(p, parseContent(p.text, p.parse_mode, p.entities, 'text')),
       sendPhoto: (p) => {

@@ -2,6 +2,7 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import { Gauge, Registry } from 'prom-client';
 import type { Services } from '../services.ts';
+import type { WebhookRoute } from './webhook.ts';
 
 /**
  * /healthz (Redis answers → 200, else 503) and /metrics (Prometheus text). The numbers come
@@ -65,6 +66,8 @@ export interface HttpOptions {
   host?: string;
   /** When set, /metrics needs `Authorization: Bearer <token>` (METRICS_TOKEN). */
   metricsToken?: string | undefined;
+  /** The Telegram webhook route (BOT_MODE=webhook). */
+  webhook?: WebhookRoute;
 }
 
 /** Compares the bearer token in constant time (hashes first, so lengths do not leak either). */
@@ -85,6 +88,8 @@ export async function startHttpServer(
       res.writeHead(status, { 'content-type': type });
       res.end(body);
     };
+    // Webhook mode: Telegram's updates (http/webhook.ts), POST with the secret header.
+    if (opts.webhook && path === opts.webhook.path) return opts.webhook.handle(req, res);
     if (req.method !== 'GET') return reply(405, 'text/plain', 'method not allowed\n');
     if (path === '/healthz') {
       s.redis.ping().then(

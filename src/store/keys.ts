@@ -83,6 +83,10 @@ export function createKeys(prefix: string) {
     sourceSeen: (id: string) => `${p}:source:seen:${id}`,
     /** Held while one source is polled, so overlapping ticks never poll it twice at once. */
     sourceLock: (id: string) => `${p}:source:lock:${id}`,
+    /** 'busy' (lease) or 'done' (TTL): a webhook update claimed by one bot instance (store/updates.ts). */
+    update: (updateId: number) => `${p}:upd:${updateId}`,
+    /** ZSET of one chat's update ids waiting or being handled, scored by lease deadline. */
+    chatTurn: (chat: string) => `${p}:upd:turn:${chat}`,
   };
 }
 
