@@ -115,9 +115,13 @@ export function workerOptions(
   };
 }
 
-/** BullMQ job ids may not contain ':' nor be integers; chats like -100123 or @name are fine. */
+/**
+ * BullMQ job ids may not contain ':' nor be integers; chats like -100123 or @name are fine. A
+ * forum topic's line key "chat/thread" becomes "chat-tthread" ('-' never follows the start of a
+ * chat id or @name, so no plain chat gives the same id).
+ */
 export const postJobId = (articleId: string, chat: string) =>
-  `post-${articleId}-${chat.replace(/[^A-Za-z0-9_@-]/g, '_')}`;
+  `post-${articleId}-${chat.replace('/', '-t').replace(/[^A-Za-z0-9_@-]/g, '_')}`;
 
 export function createQueues({
   connection,

@@ -81,6 +81,20 @@ export function createKeys(prefix: string) {
     sourceSeen: (id: string) => `${p}:source:seen:${id}`,
     /** Held while one source is polled, so overlapping ticks never poll it twice at once. */
     sourceLock: (id: string) => `${p}:source:lock:${id}`,
+    /** HASH route id → Route JSON (store/routes.ts). */
+    routes: `${p}:routes`,
+    /** Counter handing out route ids (r1, r2, …). */
+    routeSeq: `${p}:route:seq`,
+    /** HASH article id → JSON { at, pick } waiting for a target's (or `u:<user>`'s) next digest. */
+    digestItems: (target: string) => `${p}:digest:items:${target}`,
+    /** SET of article ids already in a digest of this target: a story is never in two. */
+    digestSent: (target: string) => `${p}:digest:sent:${target}`,
+    /** JSON of one digest run (its stories and the parts sent), so a retried run resumes. */
+    digestRun: (target: string, runId: string) => `${p}:digest:run:${target}:${runId}`,
+    /** HASH user id → JSON { every, at, lang }: subscribers' personal digests. */
+    userDigests: `${p}:digest:users`,
+    /** Alerts sent to one user in one clock hour (the ALERTS_PER_HOUR cap). */
+    alertCount: (userId: number, hour: number) => `${p}:alertcount:${userId}:${hour}`,
   };
 }
 
