@@ -111,6 +111,11 @@ export function createRouteStore({ redis, keys }: { redis: Redis; keys: Keys }) 
       return parseRoute(json);
     },
 
+    /** Replaces a route's record (same id). */
+    async save(route: Route): Promise<void> {
+      await redis.hset(keys.routes, route.id, JSON.stringify(route));
+    },
+
     async setPaused(id: string, paused: boolean): Promise<Route | undefined> {
       const json = await redis.hget(keys.routes, id);
       const route = json === null ? undefined : parseRoute(json);

@@ -39,12 +39,12 @@ const OTHER_QUEUES: Record<
   }
 > = {
   ar: {
-    label: { alerts: 'التنبيهات', sources: 'المصادر' },
+    label: { alerts: 'التنبيهات', sources: 'المصادر', digests: 'الموجزات' },
     counts: (label, toRun, delayed, failed) =>
       `${label}: ${toRun} قيد التنفيذ · ${delayed} مؤجل · ${failed} فشل`,
   },
   en: {
-    label: { alerts: 'Alerts', sources: 'Sources' },
+    label: { alerts: 'Alerts', sources: 'Sources', digests: 'Digests' },
     counts: (label, toRun, delayed, failed) =>
       `${label}: ${toRun} to run · ${delayed} delayed · ${failed} failed`,
   },
