@@ -176,6 +176,11 @@ const KINDS = {
   },
   /** A follow's button under /unfollow: removes that follow. */
   unfollow: { prefix: 'u', fields: { followId: field.pattern(BASE64URL_12) } },
+  /** A route's buttons under /routes: pause, resume or remove it. */
+  route: {
+    prefix: 'rt',
+    fields: { action: field.oneOf('pause', 'resume', 'remove'), id: field.pattern(/r\d{1,9}/) },
+  },
 } satisfies Specs;
 
 /** Every kind of button the bot sends (one table, so no two kinds can share a prefix). */

@@ -7,6 +7,7 @@ import { createEditorFeatures } from './features/editor-features.ts';
 import { createFollowFeature } from './features/follow.ts';
 import { createInlineFeature } from './features/inline.ts';
 import { createLatestFeature } from './features/latest.ts';
+import { createRoutesFeature } from './features/routes.ts';
 import { createSearchFeature, createUserLimiter } from './features/search.ts';
 import { createSourcesFeature } from './features/sources.ts';
 import { createStartFeature } from './features/start.ts';
@@ -45,6 +46,8 @@ export function createBot(s: Services, opts: { botInfo?: UserFromGetMe } = {}): 
   bot.use(createEditorFeatures(s));
   // Sources: /sources, /addsource, /removesource, /pausesource, /resumesource (editors only).
   bot.use(createSourcesFeature(s));
+  // Routes: /routes, /route add|remove and their buttons (editors only).
+  bot.use(createRoutesFeature(s));
   // Subscriber features; search last, as its plain-text catch-all takes any private text left.
   const limit = createUserLimiter(s);
   bot.use(createStartFeature(s));

@@ -13,7 +13,7 @@ import { RLM } from '../telegram/bidi.ts';
 import { escapeHtml, safeHref } from '../telegram/html.ts';
 import { postLink } from '../telegram/links.ts';
 import { stripUnsafeChars } from '../text/sanitize.ts';
-import { digestRepeat, digestTargets, SECTIONS } from './routes.ts';
+import { digestRepeat, digestTargets } from './routes.ts';
 import { classifySendError } from './telegram-errors.ts';
 
 // Digests (issue 12 §3). A BullMQ job scheduler per target ticks in TIME_ZONE (one job per
