@@ -66,6 +66,9 @@ const schema = z.object({
   FETCH_TIMEOUT_MS: int(15_000, 100, 120_000),
   SOURCE_MAX_FAILURES: int(10, 1, 1000),
   SOURCE_MIN_INTERVAL_SECONDS: int(60, 1, 86_400),
+  // Routes and digests (issue 12 §2–3): keyword alerts one subscriber gets per clock hour; the
+  // rest wait for their digest (or the hourly catch-up).
+  ALERTS_PER_HOUR: int(10, 1, 1000),
 });
 
 /** Every variable, as the schema reads it: the token and the channels may be missing. */

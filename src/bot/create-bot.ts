@@ -3,6 +3,7 @@ import { Bot } from 'grammy';
 import type { UserFromGetMe } from 'grammy/types';
 import type { Services } from '../services.ts';
 import type { BotContext } from './context.ts';
+import { createDigestFeature } from './features/digest.ts';
 import { createEditorFeatures } from './features/editor-features.ts';
 import { createFollowFeature } from './features/follow.ts';
 import { createInlineFeature } from './features/inline.ts';
@@ -53,6 +54,8 @@ export function createBot(s: Services, opts: { botInfo?: UserFromGetMe } = {}): 
   bot.use(createStartFeature(s));
   bot.use(createLatestFeature(s));
   bot.use(createFollowFeature(s, { limit }));
+  // /digest: a subscriber's personal digest of their follows.
+  bot.use(createDigestFeature(s));
   bot.use(createInlineFeature(s, { limit }));
   bot.use(createSearchFeature(s, { limit }));
   return bot;

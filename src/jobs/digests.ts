@@ -4,7 +4,13 @@ import type { Redis } from 'ioredis';
 import type { Section } from '../article/types.ts';
 import type { Logger } from '../logger.ts';
 import type { ArticleStore, StoredArticle } from '../store/articles.ts';
-import type { DigestItem, DigestStore } from '../store/digests.ts';
+import {
+  type DigestItem,
+  type DigestStore,
+  type UserDigest,
+  userOfTarget,
+  userTarget,
+} from '../store/digests.ts';
 import type { Keys } from '../store/keys.ts';
 import type { PostStore } from '../store/posts.ts';
 import type { RateGate } from '../store/rate-gate.ts';
@@ -23,10 +29,15 @@ import { classifySendError } from './telegram-errors.ts';
 // dedupe store dropped in its favour), groups them by section and sends one message, split
 // between lines when longer than Telegram allows.
 
-/** Job 'digest': one digest of a target (a line key, store/routes.ts). */
+/**
+ * Job 'digest': one digest of a target: a line key (store/routes.ts), a subscriber's `u:<id>`,
+ * or CATCHUP (the hourly tick that sends over-cap alerts to users without a digest of their own).
+ */
 export interface DigestJob {
   target: string;
 }
+
+export const CATCHUP = '*catchup';
 
 export type DigestQueue = Queue<DigestJob>;
 
@@ -76,6 +87,34 @@ export async function syncDigestSchedulers(
     }
   }
   return { scheduled: ids.size, removed };
+}
+
+/** The scheduler of a subscriber's personal digest (not touched by syncDigestSchedulers). */
+export const userSchedulerId = (userId: number) => `udigest-${userId}`;
+
+export async function scheduleUserDigest(
+  queue: DigestQueue,
+  userId: number,
+  digest: UserDigest | undefined,
+  timeZone: string,
+): Promise<void> {
+  if (!digest) {
+    await queue.removeJobScheduler(userSchedulerId(userId));
+    return;
+  }
+  await queue.upsertJobScheduler(userSchedulerId(userId), digestRepeat(digest, timeZone), {
+    name: 'digest',
+    data: { target: userTarget(userId) },
+  });
+}
+
+/** The hourly catch-up, at minute 0 in TIME_ZONE (created at worker start; upsert is idempotent). */
+export async function scheduleCatchup(queue: DigestQueue, timeZone: string): Promise<void> {
+  await queue.upsertJobScheduler(
+    'catchup',
+    { pattern: '0 * * * *', tz: timeZone },
+    { name: 'digest', data: { target: CATCHUP } },
+  );
 }
 
 /** One story as the digest lists it. */
@@ -178,6 +217,7 @@ export interface DigestDeps {
   gate: RateGate;
   logger: Logger;
   config: { TIME_ZONE: string };
+  queues: { digests: DigestQueue };
 }
 
 /** How many near-duplicates of each article the dedupe store dropped since `sinceMs`. */
@@ -224,8 +264,8 @@ export function createDigestProcessor(deps: DigestDeps) {
     return rankStories(stories, at).slice(0, MAX_DIGEST_STORIES);
   }
 
-  const heading = () =>
-    `📰 موجز الأخبار · ${new Intl.DateTimeFormat('ar', {
+  const heading = (personal: boolean) =>
+    `${personal ? '🔔 موجز متابعاتك' : '📰 موجز الأخبار'} · ${new Intl.DateTimeFormat('ar', {
       timeZone: deps.config.TIME_ZONE,
       dateStyle: 'medium',
       timeStyle: 'short',
@@ -235,6 +275,18 @@ export function createDigestProcessor(deps: DigestDeps) {
     const { target } = job.data;
     const runId = String(job.id ?? 'run').replace(/[^A-Za-z0-9_-]/g, '_');
     const log = logger.child({ queue: 'digests', jobId: job.id, target });
+    if (target === CATCHUP) {
+      // One digest job per waiting user; the job id makes a retried tick add each once.
+      const users = await digestStore.takeCatchup();
+      for (const userId of users) {
+        await deps.queues.digests.add(
+          'digest',
+          { target: userTarget(userId) },
+          { jobId: `catchup-${runId}-${userId}` },
+        );
+      }
+      return { users: users.length };
+    }
     const run = await digestStore.take(target, runId);
     if (run.done) return { skipped: 'done' };
     if (run.items.length === 0) {
@@ -243,10 +295,13 @@ export function createDigestProcessor(deps: DigestDeps) {
       return { stories: 0, parts: 0 };
     }
     const stories = await storiesOf(run.items);
-    const parts = formatDigest(stories, heading());
-    const { chat, thread } = parseTargetKey(target);
+    const user = userOfTarget(target);
+    const parts = formatDigest(stories, heading(user !== undefined));
+    const { chat, thread } = user === undefined ? parseTargetKey(target) : { chat: String(user) };
+    // A subscriber's digest takes their private chat's bucket, a target's its line's.
+    const bucket = user === undefined ? target : chat;
     for (let i = run.partsSent; i < parts.length; i++) {
-      const admitted = await gate.admitSoon(target);
+      const admitted = await gate.admitSoon(bucket);
       if (!admitted.ok) {
         await job.moveToDelayed(Date.now() + admitted.waitMs, token);
         throw new DelayedError();
@@ -260,7 +315,7 @@ export function createDigestProcessor(deps: DigestDeps) {
       } catch (err) {
         const failure = classifySendError(err);
         if (failure.kind === 'rate') {
-          await gate.penalize(target, failure.retryAfterMs);
+          await gate.penalize(bucket, failure.retryAfterMs);
           await job.moveToDelayed(Date.now() + failure.retryAfterMs, token);
           throw new DelayedError();
         }

@@ -3,7 +3,7 @@ import type { Services } from '../services.ts';
 import type { StoredArticle } from '../store/articles.ts';
 import type { Post } from '../store/posts.ts';
 import { createAlertProcessor } from './alerts.ts';
-import { createDigestProcessor, syncDigestSchedulers } from './digests.ts';
+import { createDigestProcessor, scheduleCatchup, syncDigestSchedulers } from './digests.ts';
 import { createArticleProcessor } from './process-article.ts';
 import { createPostProcessor } from './publish-post.ts';
 import {
@@ -36,6 +36,7 @@ export async function startWorkers(s: Services, hooks: WorkerHooks = {}) {
   };
   // Repairs the digest schedulers from the routes (a scheduler lost with a Redis restore).
   await syncDigestSchedulers(s.queues.digests, await s.routes.list(), s.config.TIME_ZONE);
+  await scheduleCatchup(s.queues.digests, s.config.TIME_ZONE);
 
   async function start<N extends QueueName>(name: N): Promise<Worker<QueueJobs[N]>> {
     const spec: QueueSpec = QUEUES[name];

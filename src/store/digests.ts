@@ -1,5 +1,6 @@
 import type { Redis } from 'ioredis';
 import type { Keys } from './keys.ts';
+import type { DigestSchedule } from './routes.ts';
 import { defineScript } from './script.ts';
 
 // Digests (issue 12 §3): the stories waiting for a target's next digest, and the runs that
@@ -23,6 +24,30 @@ export interface DigestRun {
   partsSent: number;
   done: boolean;
 }
+
+/** A subscriber's personal digest: when, and in which language. */
+export interface UserDigest extends DigestSchedule {
+  lang: 'ar' | 'en';
+}
+
+/** The digest target of a subscriber (their private chat): never a chat id or @name. */
+export const userTarget = (userId: number) => `u:${userId}`;
+
+/** The user id of a subscriber's digest target, or undefined for a route target. */
+export function userOfTarget(target: string): number | undefined {
+  const m = /^u:(\d{1,20})$/.exec(target);
+  return m ? Number(m[1]) : undefined;
+}
+
+// KEYS: the user's SET for this hour. ARGV: article id, cap, ttl. 1 when the alert may go out:
+// already counted (a retried job) or under the cap.
+const capScript = defineScript(`
+if redis.call('SISMEMBER', KEYS[1], ARGV[1]) == 1 then return 1 end
+if redis.call('SCARD', KEYS[1]) >= tonumber(ARGV[2]) then return 0 end
+redis.call('SADD', KEYS[1], ARGV[1])
+redis.call('EXPIRE', KEYS[1], tonumber(ARGV[3]))
+return 1
+`);
 
 const SENT_TTL_SECONDS = 60 * 86_400;
 const RUN_TTL_SECONDS = 7 * 86_400;
@@ -93,6 +118,45 @@ export function createDigestStore({ redis, keys }: { redis: Redis; keys: Keys })
         tx.expire(keys.digestSent(target), SENT_TTL_SECONDS);
       }
       await tx.exec();
+    },
+
+    /** Takes one of the user's alerts of this clock hour; false when the cap is reached. */
+    async takeAlertSlot(userId: number, articleId: string, cap: number): Promise<boolean> {
+      const hour = Math.floor(Date.now() / 3_600_000);
+      const res = await capScript(redis, [keys.alertCount(userId, hour)], [articleId, cap, 7200]);
+      return res === 1;
+    },
+
+    async setUserDigest(userId: number, digest: UserDigest): Promise<void> {
+      await redis.hset(keys.userDigests, String(userId), JSON.stringify(digest));
+    },
+
+    async removeUserDigest(userId: number): Promise<void> {
+      await redis.hdel(keys.userDigests, String(userId));
+    },
+
+    async userDigest(userId: number): Promise<UserDigest | undefined> {
+      const json = await redis.hget(keys.userDigests, String(userId));
+      return json === null ? undefined : (JSON.parse(json) as UserDigest);
+    },
+
+    /** The users among `userIds` who have a personal digest. */
+    async withDigest(userIds: readonly number[]): Promise<Set<number>> {
+      if (userIds.length === 0) return new Set();
+      const rows = await redis.hmget(keys.userDigests, ...userIds.map(String));
+      return new Set(userIds.filter((_, i) => rows[i] !== null));
+    },
+
+    /** Users waiting for the hourly catch-up (over-cap alerts and no digest of their own). */
+    async addCatchup(userId: number): Promise<void> {
+      await redis.sadd(keys.catchupUsers, String(userId));
+    },
+
+    /** Takes every user waiting for the catch-up (they are re-added by their next over-cap alert). */
+    async takeCatchup(): Promise<number[]> {
+      const res = await redis.multi().smembers(keys.catchupUsers).del(keys.catchupUsers).exec();
+      const members: unknown = res?.[0]?.[1];
+      return Array.isArray(members) ? members.map(Number).filter(Number.isSafeInteger) : [];
     },
 
     /** Was this story in a digest of `target`? */

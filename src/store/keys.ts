@@ -93,8 +93,10 @@ export function createKeys(prefix: string) {
     digestRun: (target: string, runId: string) => `${p}:digest:run:${target}:${runId}`,
     /** HASH user id → JSON { every, at, lang }: subscribers' personal digests. */
     userDigests: `${p}:digest:users`,
-    /** Alerts sent to one user in one clock hour (the ALERTS_PER_HOUR cap). */
+    /** SET of article ids alerted to one user in one clock hour (the ALERTS_PER_HOUR cap). */
     alertCount: (userId: number, hour: number) => `${p}:alertcount:${userId}:${hour}`,
+    /** SET of user ids with over-cap alerts waiting and no digest of their own: the hourly catch-up. */
+    catchupUsers: `${p}:digest:catchup`,
   };
 }
 
