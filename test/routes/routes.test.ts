@@ -4,6 +4,7 @@ import { rawFromInput } from '../../src/article/input.ts';
 import { buildArticle } from '../../src/article/pipeline.ts';
 import type { Section } from '../../src/article/types.ts';
 import { publishStored } from '../../src/jobs/enqueue.ts';
+import { postJobId } from '../../src/jobs/queues.ts';
 import { checkTarget } from '../../src/jobs/routes.ts';
 import type { NewRoute } from '../../src/store/routes.ts';
 import { CHANNEL, createTestBot, type TestBot, until } from '../support/newsbot.ts';
@@ -112,6 +113,43 @@ describe('routes: articles go to the targets their routes choose', () => {
     expect(await t.posts.get(economy, String(FORUM.id))).toBeUndefined();
     expect(await t.posts.list(sport)).toHaveLength(1);
     expect(await t.redis.zcard(t.keys.pending(`${FORUM.id}/${topic}`))).toBe(0);
+  });
+
+  it('exactly once per target: a re-run job is a no-op, a 429 in a topic holds only that topic', async () => {
+    const line = `${FORUM.id}/${topic}`;
+    // 429 with a long retry_after on the topic's chat; the channel's line must not wait for it.
+    t.fake.injectFault({
+      method: 'sendMessage',
+      chatId: FORUM.id,
+      kind: 'rateLimit',
+      retryAfter: 2,
+    });
+    const before = {
+      channel: t.fake.messages(CHANNEL.id).length,
+      forum: t.fake.messages(FORUM.id).length,
+    };
+    const gas = await publishWithSection(
+      story('وزير الخارجية يبحث أسعار الغاز', 'بحث وزير الخارجية أسعار الغاز مع نظيره.'),
+      'https://news.example/g',
+      'economy',
+    );
+    const started = Date.now();
+    await t.fake.waitForMessages(CHANNEL.id, before.channel + 1);
+    expect(Date.now() - started).toBeLessThan(1800);
+    await t.fake.waitForMessages(FORUM.id, before.forum + 1, { timeoutMs: 15_000 });
+    const post = await t.posts.get(gas, line);
+    expect(post).toBeDefined();
+
+    // The same post job run again (its id re-added after removal): the Post record wins.
+    const jobId = postJobId(gas, line);
+    expect(jobId).toMatch(/-t\d+$/);
+    await until(async () => (await t.queues.posts.getJob(jobId))?.isCompleted());
+    await (await t.queues.posts.getJob(jobId))?.remove();
+    const again = await t.queues.posts.add('post', { articleId: gas, chat: line }, { jobId });
+    await until(async () => (await t.queues.posts.getJob(String(again.id)))?.isCompleted());
+    expect(t.fake.messages(FORUM.id)).toHaveLength(before.forum + 1);
+    expect(t.fake.messages(CHANNEL.id)).toHaveLength(before.channel + 1);
+    expect(await t.posts.ambiguousCount()).toBe(0);
   });
 
   it('checks that the bot may post in a target, and says why not', async () => {
