@@ -597,7 +597,7 @@ export class BotApiFake {
    */
   addForumTopic(chatId: number, name: string): number {
     const rec = this.chats.get(chatId);
-    if (!rec || rec.chat.type !== 'supergroup' || !rec.chat.is_forum)
+    if (rec?.chat.type !== 'supergroup' || !rec.chat.is_forum)
       throw new Error(`addForumTopic: ${chatId} is not a forum supergroup`);
     const thread = rec.nextMessageId++;
     rec.topics.set(thread, name);
