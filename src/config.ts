@@ -93,6 +93,9 @@ const schema = z.object({
     .regex(/^\/[A-Za-z0-9._~/-]{0,200}$/, 'a path such as /telegram/webhook')
     .optional(),
   WEBHOOK_MAX_CONNECTIONS: int(40, 1, 100),
+  // Routes and digests (issue 12 §2–3): keyword alerts one subscriber gets per clock hour; the
+  // rest wait for their digest (or the hourly catch-up).
+  ALERTS_PER_HOUR: int(10, 1, 1000),
 });
 
 /** Every variable, as the schema reads it: the token and the channels may be missing. */

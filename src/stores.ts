@@ -4,10 +4,12 @@ import { createRedis, type RedisRole } from './redis.ts';
 import { type ArticleStore, createArticleStore } from './store/articles.ts';
 import { type AuditLog, createAuditLog } from './store/audit.ts';
 import { createDedupe, type Dedupe } from './store/dedupe.ts';
+import { createDigestStore, type DigestStore } from './store/digests.ts';
 import { createFollowStore, type FollowStore } from './store/follows.ts';
 import { createKeys, type Keys } from './store/keys.ts';
 import { createPostStore, type PostStore } from './store/posts.ts';
 import { createRateGate, type RateGate } from './store/rate-gate.ts';
+import { createRouteStore, type RouteStore } from './store/routes.ts';
 import { createSearchIndex, type SearchIndex } from './store/search-index.ts';
 import { createSourceStore, type SourceStore } from './store/sources.ts';
 
@@ -49,6 +51,9 @@ export interface Stores {
   audit: AuditLog;
   /** Source records and health; jobs/sources.ts adds the poll schedules on top. */
   sourceStore: SourceStore;
+  /** Routes to targets and the digests' waiting stories (store/routes.ts, store/digests.ts). */
+  routes: RouteStore;
+  digestStore: DigestStore;
   /** Quits the connection if this built it. */
   close(): Promise<void>;
 }
@@ -79,6 +84,8 @@ export function createStores(config: StoresConfig, opts: StoresOptions = {}): St
     follows: createFollowStore({ redis, keys }),
     audit: createAuditLog({ redis, keys }),
     sourceStore: createSourceStore({ redis, keys }),
+    routes: createRouteStore({ redis, keys }),
+    digestStore: createDigestStore({ redis, keys }),
     async close() {
       if (own) await redis.quit().catch(() => redis.disconnect());
     },

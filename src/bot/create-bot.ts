@@ -4,10 +4,12 @@ import type { UserFromGetMe } from 'grammy/types';
 import type { Services } from '../services.ts';
 import { type UpdateStore, UpdateWaitError } from '../store/updates.ts';
 import type { BotContext } from './context.ts';
+import { createDigestFeature } from './features/digest.ts';
 import { createEditorFeatures } from './features/editor-features.ts';
 import { createFollowFeature } from './features/follow.ts';
 import { createInlineFeature } from './features/inline.ts';
 import { createLatestFeature } from './features/latest.ts';
+import { createRoutesFeature } from './features/routes.ts';
 import { createSearchFeature, createUserLimiter } from './features/search.ts';
 import { createSourcesFeature } from './features/sources.ts';
 import { createStartFeature } from './features/start.ts';
@@ -54,11 +56,15 @@ export function createBot(
   bot.use(createEditorFeatures(s));
   // Sources: /sources, /addsource, /removesource, /pausesource, /resumesource (editors only).
   bot.use(createSourcesFeature(s));
+  // Routes: /routes, /route add|remove and their buttons (editors only).
+  bot.use(createRoutesFeature(s));
   // Subscriber features; search last, as its plain-text catch-all takes any private text left.
   const limit = createUserLimiter(s);
   bot.use(createStartFeature(s));
   bot.use(createLatestFeature(s));
   bot.use(createFollowFeature(s, { limit }));
+  // /digest: a subscriber's personal digest of their follows.
+  bot.use(createDigestFeature(s));
   bot.use(createInlineFeature(s, { limit }));
   bot.use(createSearchFeature(s, { limit }));
   return bot;

@@ -4,6 +4,7 @@ import { enqueue } from './enqueue.ts';
 import { type CliIo, readFd, UsageError } from './io.ts';
 import { preview } from './preview.ts';
 import { reindex } from './reindex.ts';
+import { routes } from './routes.ts';
 import { search } from './search.ts';
 import { sources } from './sources.ts';
 import { summarize } from './summarize.ts';
@@ -21,6 +22,7 @@ const COMMANDS = new Map<string, Command>([
   ['search', search],
   ['reindex', reindex],
   ['sources', sources],
+  ['routes', routes],
 ]);
 
 const USAGE = ['usage: newsbot <command>', ...[...COMMANDS.values()].flatMap((c) => c.usage)].join(

@@ -67,6 +67,8 @@ export interface GroupSpec {
   botIsMember?: boolean;
   botIsAdmin?: boolean;
   admins?: AdminSpec[];
+  /** A forum supergroup (is_forum): messages may go to its topics (message_thread_id). */
+  isForum?: boolean;
 }
 export interface UserSpec {
   id: number;
@@ -100,6 +102,8 @@ export interface FakeMessage extends MessageVersion {
   edit_date?: number;
   deleted: boolean;
   via_bot?: User;
+  /** The forum topic it was sent to. */
+  message_thread_id?: number;
 }
 
 export interface RequestRecord {
@@ -172,6 +176,8 @@ interface ChatRecord {
   nextMessageId: number;
   /** Ids of messages people sent (the bot may reply to or delete them, not edit them). */
   incoming: Set<number>;
+  /** Forum topics by message_thread_id → name. */
+  topics: Map<number, string>;
 }
 
 interface Content {
@@ -578,6 +584,7 @@ export class BotApiFake {
       type: 'supergroup',
       title: spec.title,
       ...(spec.username ? { username: spec.username } : {}),
+      ...(spec.isForum ? { is_forum: true as const } : {}),
     };
     const botIsAdmin = spec.botIsAdmin ?? false;
     this.addChat(chat, {
@@ -623,7 +630,26 @@ export class BotApiFake {
       blocked: false,
       nextMessageId: 1,
       incoming: new Set(),
+      topics: new Map(),
     });
+  }
+
+  /**
+   * A topic in a forum supergroup, as someone created it; returns its message_thread_id (as in
+   * Telegram, the id of the topic's service message).
+   */
+  addForumTopic(chatId: number, name: string): number {
+    const rec = this.chats.get(chatId);
+    if (rec?.chat.type !== 'supergroup' || !rec.chat.is_forum)
+      throw new Error(`addForumTopic: ${chatId} is not a forum supergroup`);
+    const thread = rec.nextMessageId++;
+    rec.topics.set(thread, name);
+    return thread;
+  }
+
+  /** A topic is deleted: sends to it then fail with "message thread not found". */
+  deleteForumTopic(chatId: number, thread: number): void {
+    this.chats.get(chatId)?.topics.delete(thread);
   }
 
   // ---- reading back -----------------------------------------------------------------------
@@ -1222,6 +1248,9 @@ export class BotApiFake {
         : { text: m.text ?? '', ...(m.entities.length ? { entities: m.entities } : {}) }),
       ...(m.reply_markup ? { reply_markup: m.reply_markup } : {}),
       ...(m.via_bot ? { via_bot: m.via_bot } : {}),
+      ...(m.message_thread_id !== undefined
+        ? { message_thread_id: m.message_thread_id, is_topic_message: true as const }
+        : {}),
       ...(m.edit_date ? { edit_date: m.edit_date } : {}),
     };
   }
@@ -1294,6 +1323,14 @@ export class BotApiFake {
     return this.toApiMessage(message);
   }
 
+  /** message_thread_id: only a forum's existing topics (Telegram: 400 "message thread not found"). */
+  private threadOf(rec: ChatRecord, p: Params): number | undefined {
+    if (p.message_thread_id === undefined || p.message_thread_id === '') return undefined;
+    const thread = toInt(p.message_thread_id);
+    if (!rec.topics.has(thread)) throw bad('message thread not found');
+    return thread;
+  }
+
   private checkReplyTarget(rec: ChatRecord, p: Params): void {
     const reply = parseJson(p.reply_parameters, 'reply parameters');
     const target = isRecord(reply) ? Number(reply.message_id) : toInt(p.reply_to_message_id);
@@ -1314,9 +1351,11 @@ export class BotApiFake {
     if (preview !== undefined && !isRecord(preview))
       throw bad('object expected as link preview options');
     this.checkWrite(rec);
+    const thread = this.threadOf(rec, p);
     this.checkReplyTarget(rec, p);
     this.admit(rec);
     const message = this.store(rec, this.botInfo, {
+      ...(thread === undefined ? {} : { message_thread_id: thread }),
       ...(photo !== undefined
         ? { photo, ...(content.text ? { caption: content.text } : {}) }
         : { text: content.text }),
@@ -1670,7 +1709,19 @@ export class BotApiFake {
         const rec = this.requireChat(p.chat_id);
         if (!CHAT_ACTIONS.has(p.action ?? '')) throw bad('wrong parameter action in request');
         this.checkWrite(rec);
+        this.threadOf(rec, p);
         return true;
+      },
+      createForumTopic: (p) => {
+        const rec = this.requireChat(p.chat_id);
+        if (rec.chat.type !== 'supergroup' || !rec.chat.is_forum)
+          throw bad('the chat is not a forum');
+        if (!rec.botIsAdmin) throw bad('not enough rights to create a topic');
+        const name = p.name ?? '';
+        if (name.length < 1 || name.length > 128) throw bad('TOPIC_TITLE_EMPTY');
+        const thread = rec.nextMessageId++;
+        rec.topics.set(thread, name);
+        return { message_thread_id: thread, name, icon_color: 7322096 };
       },
     };
     for (const [name, fn] of Object.entries(methods))

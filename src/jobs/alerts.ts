@@ -4,6 +4,7 @@ import type { Redis } from 'ioredis';
 import { textsFor } from '../locales/index.ts';
 import type { Logger } from '../logger.ts';
 import type { ArticleStore, StoredArticle } from '../store/articles.ts';
+import { type DigestStore, userTarget } from '../store/digests.ts';
 import type { FollowStore, Lang } from '../store/follows.ts';
 import type { Keys } from '../store/keys.ts';
 import type { Post } from '../store/posts.ts';
@@ -113,6 +114,9 @@ export interface AlertDeps {
   follows: FollowStore;
   gate: RateGate;
   logger: Logger;
+  /** Personal digests and the over-cap alerts waiting for them (store/digests.ts). */
+  digestStore?: DigestStore;
+  config?: { ALERTS_PER_HOUR: number };
 }
 
 /** BullMQ job ids may not contain ':'. */
@@ -132,6 +136,13 @@ export function createAlertProcessor(deps: AlertDeps) {
     const matched = await follows.match(articleToIndexDoc(article, 0));
     const alerted = new Set(await redis.smembers(keys.alerted(articleId)));
     const fresh = matched.filter((f) => !alerted.has(String(f.userId)));
+    // Subscribers with a digest of their own get every match in it too (a digest of follows).
+    const digest = deps.digestStore;
+    if (digest) {
+      for (const userId of await digest.withDigest(matched.map((f) => f.userId))) {
+        await digest.collect(userTarget(userId), articleId);
+      }
+    }
     for (let i = 0; i < fresh.length; i += ADD_BATCH) {
       await deps.alerts.addBulk(
         fresh.slice(i, i + ADD_BATCH).map((f) => ({
@@ -162,6 +173,24 @@ export function createAlertProcessor(deps: AlertDeps) {
     };
     if ((await redis.sismember(keys.alerted(data.articleId), chat)) === 1) {
       return { skipped: 'already alerted' };
+    }
+
+    // Over the hourly cap, the alert waits for the user's next digest (or the hourly catch-up)
+    // instead of being dropped. The slot is per article, so a retried job keeps its own.
+    const cap = deps.config?.ALERTS_PER_HOUR;
+    const digests = deps.digestStore;
+    if (cap !== undefined && digests) {
+      if (!(await digests.takeAlertSlot(data.userId, data.articleId, cap))) {
+        await digests.collect(userTarget(data.userId), data.articleId);
+        if (!(await digests.userDigest(data.userId))) await digests.addCatchup(data.userId);
+        await redis
+          .multi()
+          .sadd(keys.alerted(data.articleId), chat)
+          .expire(keys.alerted(data.articleId), RECORD_TTL_SECONDS)
+          .exec();
+        log.info('over the hourly alert cap: kept for the digest');
+        return { deferred: true };
+      }
     }
 
     const admitted = await gate.admitSoon(chat);

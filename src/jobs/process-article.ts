@@ -6,9 +6,12 @@ import type { Article } from '../article/types.ts';
 import type { Logger } from '../logger.ts';
 import type { ArticleStore, StoredArticle } from '../store/articles.ts';
 import type { Dedupe, Duplicate } from '../store/dedupe.ts';
+import type { DigestStore } from '../store/digests.ts';
 import type { PostStore } from '../store/posts.ts';
+import type { RouteStore } from '../store/routes.ts';
 import type { ArticleBuilder } from '../workers/build-pool.ts';
 import { type ArticleJob, type PublishJob, postJobId, type Queues } from './queues.ts';
+import { chooseTargets } from './routes.ts';
 
 /** Editors' posts take places in a channel's line ahead of every automatic one. */
 const AHEAD = 1e12;
@@ -21,6 +24,10 @@ export interface ProcessDeps {
   logger: Logger;
   /** The configured channels, used when a job names none. */
   channels: readonly string[];
+  /** Routes to targets; with none configured, everything goes to `channels`. */
+  routes?: RouteStore;
+  /** Where stories wait for their targets' digests. */
+  digestStore?: DigestStore;
   /** Takes an article marked for review instead of posting it (editors' queue). */
   sendToReview?: (article: StoredArticle) => Promise<void>;
   /** Builds off the event loop with a budget (services.builder); in-thread when absent. */
@@ -53,14 +60,36 @@ export function createArticleProcessor(deps: ProcessDeps) {
     }
   }
 
+  /**
+   * The targets (line keys: chat, or chat/thread for a forum topic) an article is posted to:
+   * the job's own chats when it names some, else the union of the matching routes' targets
+   * (each once), else CHANNEL_ID when no route is configured. Targets with a digest collect
+   * the story on the way (`editorsPick`: listed first there).
+   */
+  async function targetsOf(
+    article: StoredArticle,
+    chats: string[] | undefined,
+    editorsPick: boolean,
+  ): Promise<readonly string[]> {
+    if (chats?.length) return chats;
+    const routes = deps.routes ? await deps.routes.list() : [];
+    if (routes.length === 0) return deps.channels;
+    const choices = chooseTargets(routes, article);
+    for (const choice of choices) {
+      if (choice.digest) {
+        await deps.digestStore?.collect(choice.key, article.id, { pick: editorsPick });
+      }
+    }
+    return choices.filter((c) => c.post).map((c) => c.key);
+  }
+
   return async (job: Job<ArticleJob | PublishJob>): Promise<ArticleOutcome> => {
     const log = logger.child({ queue: 'articles', jobId: job.id });
-    const pick = (chats?: string[]) => (chats?.length ? chats : deps.channels);
 
     if ('articleId' in job.data) {
       const stored = await articles.get(job.data.articleId);
       if (!stored) throw new UnrecoverableError(`article ${job.data.articleId} is not stored`);
-      const chats = pick(job.data.chats);
+      const chats = await targetsOf(stored, job.data.chats, true);
       await queuePosts(stored, chats, true);
       log.info({ articleId: stored.id, chats }, 'editor article queued ahead of the backlog');
       return { articleId: stored.id, posted: [...chats] };
@@ -100,7 +129,7 @@ export function createArticleProcessor(deps: ProcessDeps) {
       log.info({ articleId: article.id }, 'sent to review');
       return { articleId: article.id, review: true };
     }
-    const chats = pick(data.chats);
+    const chats = await targetsOf(article, data.chats, false);
     await queuePosts(article, chats, false);
     log.info({ articleId: article.id, chats }, 'article queued for posting');
     return { articleId: article.id, posted: [...chats] };

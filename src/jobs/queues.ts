@@ -4,6 +4,7 @@ import type { RawArticle } from '../article/types.ts';
 import type { Config } from '../config.ts';
 import type { Keys } from '../store/keys.ts';
 import type { AlertJob } from './alerts.ts';
+import type { DigestJob } from './digests.ts';
 import type { PollJob } from './sources.ts';
 
 // Every BullMQ queue of the bot, declared once: its name (the key), its job type (QueueJobs),
@@ -47,6 +48,8 @@ export interface QueueJobs {
   alerts: AlertJob;
   /** One feed or page poll per scheduler tick (jobs/sources.ts). */
   sources: PollJob;
+  /** One digest of one target (or subscriber) per scheduler tick (jobs/digests.ts). */
+  digests: DigestJob;
 }
 
 export type QueueName = keyof QueueJobs;
@@ -92,6 +95,8 @@ export const QUEUES = {
     },
     concurrency: (c) => c.WORKER_CONCURRENCY,
   },
+  // A run remembers its stories and the parts it sent (store/digests.ts), so retries are safe.
+  digests: { jobs: retried, concurrency: (c) => c.WORKER_CONCURRENCY },
 } as const satisfies { [N in QueueName]: QueueSpec };
 
 /** The queue names in the order /metrics and /queue list them. */
@@ -115,9 +120,13 @@ export function workerOptions(
   };
 }
 
-/** BullMQ job ids may not contain ':' nor be integers; chats like -100123 or @name are fine. */
+/**
+ * BullMQ job ids may not contain ':' nor be integers; chats like -100123 or @name are fine. A
+ * forum topic's line key "chat/thread" becomes "chat-tthread" ('-' never follows the start of a
+ * chat id or @name, so no plain chat gives the same id).
+ */
 export const postJobId = (articleId: string, chat: string) =>
-  `post-${articleId}-${chat.replace(/[^A-Za-z0-9_@-]/g, '_')}`;
+  `post-${articleId}-${chat.replace('/', '-t').replace(/[^A-Za-z0-9_@-]/g, '_')}`;
 
 export function createQueues({
   connection,
@@ -143,6 +152,7 @@ export function createQueues({
     posts: open('posts'),
     alerts: open('alerts'),
     sources: open('sources'),
+    digests: open('digests'),
   } satisfies { [N in QueueName]: Queue<QueueJobs[N]> };
   const all = QUEUE_NAMES.map((name) => queues[name]);
   return {

@@ -4,6 +4,7 @@ import type { Article } from '../article/types.ts';
 import type { Logger } from '../logger.ts';
 import type { Post } from '../store/posts.ts';
 import type { RateGate } from '../store/rate-gate.ts';
+import { parseTargetKey } from '../store/routes.ts';
 import { formatPost } from '../telegram/format.ts';
 import { classifySendError } from './telegram-errors.ts';
 
@@ -75,14 +76,19 @@ async function patiently<T>(call: () => Promise<T>): Promise<T> {
  */
 export async function sendPostOnce(
   api: Api,
-  chat: string,
+  target: string,
   article: Article,
   opts: { plain?: boolean; noPhoto?: boolean },
 ): Promise<{ message: Message; kind: Post['kind'] }> {
   const photo = article.imageUrl && !opts.noPhoto ? article.imageUrl : undefined;
   const formatted = formatPost(article, { caption: photo !== undefined });
   const kind: Post['kind'] = opts.plain ? 'plain' : photo ? 'photo' : 'text';
-  const html = opts.plain ? {} : ({ parse_mode: 'HTML' } as const);
+  // A target is a chat or a forum topic ("chat/thread", store/routes.ts).
+  const { chat, thread } = parseTargetKey(target);
+  const html = {
+    ...(opts.plain ? {} : ({ parse_mode: 'HTML' } as const)),
+    ...(thread === undefined ? {} : { message_thread_id: thread }),
+  };
   const body = opts.plain ? formatted.plain : formatted.html;
   const message = photo
     ? await api.sendPhoto(chat, photo, { caption: body, ...html })

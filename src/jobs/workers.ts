@@ -3,6 +3,7 @@ import type { Services } from '../services.ts';
 import type { StoredArticle } from '../store/articles.ts';
 import type { Post } from '../store/posts.ts';
 import { createAlertProcessor } from './alerts.ts';
+import { createDigestProcessor, scheduleCatchup, syncDigestSchedulers } from './digests.ts';
 import { createArticleProcessor } from './process-article.ts';
 import { createPostProcessor } from './publish-post.ts';
 import {
@@ -31,7 +32,11 @@ export async function startWorkers(s: Services, hooks: WorkerHooks = {}) {
     alerts: createAlertProcessor(s),
     // Also repairs the feed schedulers (one poll job per source per tick).
     sources: await createPollProcessor(s),
+    digests: createDigestProcessor(s),
   };
+  // Repairs the digest schedulers from the routes (a scheduler lost with a Redis restore).
+  await syncDigestSchedulers(s.queues.digests, await s.routes.list(), s.config.TIME_ZONE);
+  await scheduleCatchup(s.queues.digests, s.config.TIME_ZONE);
 
   async function start<N extends QueueName>(name: N): Promise<Worker<QueueJobs[N]>> {
     const spec: QueueSpec = QUEUES[name];
@@ -55,6 +60,7 @@ export async function startWorkers(s: Services, hooks: WorkerHooks = {}) {
     posts: await start('posts'),
     alerts: await start('alerts'),
     sources: await start('sources'),
+    digests: await start('digests'),
   } satisfies { [N in QueueName]: Worker<QueueJobs[N]> };
   return {
     ...workers,

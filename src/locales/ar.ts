@@ -118,6 +118,29 @@ export const ar: Texts = {
     unreadable: 'المحتوى غير مقروء',
     unit: { s: 'ث', m: 'د', h: 'س', d: 'يوم' },
   },
+  routes: {
+    none: 'لا توجد مسارات: كل خبر يذهب إلى القناة (CHANNEL_ID). أضف مسارًا: /route add …',
+    header: (n: number) => `المسارات (${n}):`,
+    usage: (syntax: string) =>
+      `الاستخدام: /route add ${syntax}\nمثال: /route add @sport_channel section:sport not:"إعلان"`,
+    bad: (reason: string) => `ليس مسارًا صالحًا: ${reason}`,
+    checking: 'أتحقق من أنني أستطيع النشر هناك…',
+    refused: (reason: string) => `❌ لم يُضف المسار: ${reason}`,
+    added: (line: string) => `✅ أُضيف المسار: ${line}`,
+    notFound: (id: string) => `لا يوجد مسار ${id}. المعرّفات في /routes.`,
+    paused: (id: string) => `⏸ أُوقف المسار ${id}.`,
+    resumed: (id: string) => `▶️ استؤنف المسار ${id}.`,
+    removed: (id: string) => `🗑 حُذف المسار ${id}.`,
+    pause: '⏸ إيقاف',
+    resume: '▶️ استئناف',
+    remove: '🗑 حذف',
+  },
+  digest: {
+    usage:
+      'الاستخدام: /digest daily 8:00 أو /digest hourly أو /digest weekly fri 8:00 أو /digest off',
+    set: (when: string) => `✅ سيصلك موجز لمتابعاتك ${when}.`,
+    off: 'أُوقف موجزك. التنبيهات الزائدة عن الحد في الساعة تنتظر ملخص الساعة التالية.',
+  },
   access: {
     editorsOnly: 'عذراً، هذا الأمر للمحررين فقط.',
     editorsOnlyButton: 'هذا الأمر للمحررين فقط.',
@@ -191,7 +214,7 @@ export const ar: Texts = {
     queueCounts: (waiting: number, scheduled: number, failed: number) =>
       `الطابور: ${waiting} بانتظار النشر · ${scheduled} مجدول · ${failed} فشل`,
     otherQueues: {
-      label: { alerts: 'التنبيهات', sources: 'المصادر' },
+      label: { alerts: 'التنبيهات', sources: 'المصادر', digests: 'الموجزات' },
       counts: (label, toRun, delayed, failed) =>
         `${label}: ${toRun} قيد التنفيذ · ${delayed} مؤجل · ${failed} فشل`,
     },

@@ -123,6 +123,28 @@ export const en: Texts = {
     unreadable: 'the content cannot be read',
     unit: { s: 's', m: 'min', h: 'h', d: 'd' },
   },
+  routes: {
+    none: 'No routes: every article goes to the channel (CHANNEL_ID). Add one: /route add …',
+    header: (n: number) => `Routes (${n}):`,
+    usage: (syntax: string) =>
+      `Usage: /route add ${syntax}\nExample: /route add @sport_channel section:sport not:"إعلان"`,
+    bad: (reason: string) => `Not a route: ${reason}`,
+    checking: 'Checking that I may post there…',
+    refused: (reason: string) => `❌ Route not added: ${reason}`,
+    added: (line: string) => `✅ Route added: ${line}`,
+    notFound: (id: string) => `No route ${id}. The ids are in /routes.`,
+    paused: (id: string) => `⏸ Route ${id} paused.`,
+    resumed: (id: string) => `▶️ Route ${id} resumed.`,
+    removed: (id: string) => `🗑 Route ${id} removed.`,
+    pause: '⏸ Pause',
+    resume: '▶️ Resume',
+    remove: '🗑 Remove',
+  },
+  digest: {
+    usage: 'Usage: /digest daily 8:00, /digest hourly, /digest weekly fri 8:00, or /digest off',
+    set: (when: string) => `✅ You will get a digest of your follows ${when}.`,
+    off: 'Your digest is off. Alerts over the hourly cap now wait for the next hourly catch-up.',
+  },
   access: {
     editorsOnly: 'Sorry, this command is for editors only.',
     editorsOnlyButton: 'This command is for editors only.',
@@ -191,7 +213,7 @@ export const en: Texts = {
     queueCounts: (waiting, scheduled, failed) =>
       `Queue: ${waiting} waiting · ${scheduled} scheduled · ${failed} failed`,
     otherQueues: {
-      label: { alerts: 'Alerts', sources: 'Sources' },
+      label: { alerts: 'Alerts', sources: 'Sources', digests: 'Digests' },
       counts: (label, toRun, delayed, failed) =>
         `${label}: ${toRun} to run · ${delayed} delayed · ${failed} failed`,
     },

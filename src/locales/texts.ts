@@ -212,6 +212,31 @@ export interface AlertTexts {
   stop: string;
 }
 
+/** /routes and /route add (bot/features/routes.ts): editors route articles to targets. */
+export interface RoutesTexts {
+  none: string;
+  header: (n: number) => string;
+  usage: (syntax: string) => string;
+  bad: (reason: string) => string;
+  checking: string;
+  refused: (reason: string) => string;
+  added: (line: string) => string;
+  notFound: (id: string) => string;
+  paused: (id: string) => string;
+  resumed: (id: string) => string;
+  removed: (id: string) => string;
+  pause: string;
+  resume: string;
+  remove: string;
+}
+
+/** /digest (bot/features/digest.ts): a subscriber's personal digest of their follows. */
+export interface DigestTexts {
+  usage: string;
+  set: (when: string) => string;
+  off: string;
+}
+
 /** Everything the bot says to a person, by feature. */
 export interface Texts {
   start: StartTexts;
@@ -221,6 +246,8 @@ export interface Texts {
   latest: LatestTexts;
   sources: SourcesTexts;
   access: AccessTexts;
+  routes: RoutesTexts;
+  digest: DigestTexts;
   editor: EditorTexts;
   alerts: AlertTexts;
 }

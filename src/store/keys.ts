@@ -87,6 +87,22 @@ export function createKeys(prefix: string) {
     update: (updateId: number) => `${p}:upd:${updateId}`,
     /** ZSET of one chat's update ids waiting or being handled, scored by lease deadline. */
     chatTurn: (chat: string) => `${p}:upd:turn:${chat}`,
+    /** HASH route id → Route JSON (store/routes.ts). */
+    routes: `${p}:routes`,
+    /** Counter handing out route ids (r1, r2, …). */
+    routeSeq: `${p}:route:seq`,
+    /** HASH article id → JSON { at, pick } waiting for a target's (or `u:<user>`'s) next digest. */
+    digestItems: (target: string) => `${p}:digest:items:${target}`,
+    /** SET of article ids already in a digest of this target: a story is never in two. */
+    digestSent: (target: string) => `${p}:digest:sent:${target}`,
+    /** JSON of one digest run (its stories and the parts sent), so a retried run resumes. */
+    digestRun: (target: string, runId: string) => `${p}:digest:run:${target}:${runId}`,
+    /** HASH user id → JSON { every, at, lang }: subscribers' personal digests. */
+    userDigests: `${p}:digest:users`,
+    /** SET of article ids alerted to one user in one clock hour (the ALERTS_PER_HOUR cap). */
+    alertCount: (userId: number, hour: number) => `${p}:alertcount:${userId}:${hour}`,
+    /** SET of user ids with over-cap alerts waiting and no digest of their own: the hourly catch-up. */
+    catchupUsers: `${p}:digest:catchup`,
   };
 }
 

@@ -169,6 +169,11 @@ const KINDS = {
       action: field.oneOf(...PREVIEW_ACTIONS),
     },
   },
+  /** A route's buttons under /routes: pause, resume or remove it. */
+  route: {
+    prefix: 'rt',
+    fields: { action: field.oneOf('pause', 'resume', 'remove'), id: field.pattern(/r\d{1,9}/) },
+  },
 } satisfies Specs;
 
 /** Every kind of button the bot sends (one table, so no two kinds can share a prefix). */

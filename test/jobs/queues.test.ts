@@ -31,7 +31,7 @@ afterAll(async () => {
 
 describe('the queue table', () => {
   it('declares articles, posts, alerts and sources, each opened with its default job options', () => {
-    expect(QUEUE_NAMES).toEqual(['articles', 'posts', 'alerts', 'sources']);
+    expect(QUEUE_NAMES).toEqual(['articles', 'posts', 'alerts', 'sources', 'digests']);
     expect(app.services.queues.all.map((q) => q.name)).toEqual(QUEUE_NAMES);
     for (const name of QUEUE_NAMES) {
       expect(app.services.queues[name].name).toBe(name);
