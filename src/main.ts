@@ -9,6 +9,7 @@ import { startHttpServer } from './http/server.ts';
 import { createAfterPost } from './jobs/after-post.ts';
 import { startWorkers, type Workers } from './jobs/workers.ts';
 import { createLogger, type Logger } from './logger.ts';
+import { assertRedisMode } from './redis.ts';
 import { createServices, type Services } from './services.ts';
 
 export interface Newsbot {
@@ -25,6 +26,11 @@ export async function startNewsbot(
   opts: { botInfo?: UserFromGetMe } = {},
 ): Promise<Newsbot> {
   const services = createServices(requireTelegram(config), logger);
+  // A single-server client on a cluster node fails later with MOVED: refuse it now, clearly.
+  await assertRedisMode(services.redis).catch(async (err: unknown) => {
+    await services.close().catch(() => {});
+    throw err;
+  });
   const http = config.HTTP_PORT > 0 ? await startHttpServer(services, config.HTTP_PORT) : undefined;
 
   let runner: RunnerHandle | undefined;

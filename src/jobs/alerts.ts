@@ -1,7 +1,7 @@
 import { DelayedError, type Job, type Queue, UnrecoverableError } from 'bullmq';
 import type { Api } from 'grammy';
-import type { Redis } from 'ioredis';
 import type { Logger } from '../logger.ts';
+import type { RedisClient } from '../redis.ts';
 import type { ArticleStore, StoredArticle } from '../store/articles.ts';
 import type { FollowStore, Lang } from '../store/follows.ts';
 import type { Keys } from '../store/keys.ts';
@@ -124,7 +124,7 @@ export async function queueAlertMatch(
 
 export interface AlertDeps {
   api: Api;
-  redis: Redis;
+  redis: RedisClient;
   keys: Keys;
   alerts: AlertQueue;
   articles: ArticleStore;

@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../redis.ts';
 import type { Keys } from './keys.ts';
 
 /** An article sent to one chat. Its existence is what makes a retried publish job a no-op. */
@@ -19,7 +19,7 @@ export interface TimelineEntry {
   sentAt: number;
 }
 
-export function createPostStore({ redis, keys }: { redis: Redis; keys: Keys }) {
+export function createPostStore({ redis, keys }: { redis: RedisClient; keys: Keys }) {
   return {
     get: async (articleId: string, chat: string): Promise<Post | undefined> => {
       const json = await redis.hget(keys.posts(articleId), chat);

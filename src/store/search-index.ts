@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import { type RedisClient, scanKeys as scanRedisKeys } from '../redis.ts';
 import {
   appendPosting,
   createListBuilder,
@@ -174,7 +174,7 @@ export function createSearchIndex({
   keys,
   loadText,
 }: {
-  redis: Redis;
+  redis: RedisClient;
   keys: Keys;
   /** Reads a doc's title and text for phrase checks; by default from the article store. */
   loadText?: LoadText;
@@ -329,15 +329,8 @@ export function createSearchIndex({
     await removeScript(redis, [keys.searchGen], [template, id, idBucket(id)]);
   }
 
-  /** Every key matching `pattern`, in batches (SCAN, so Redis is never blocked). */
-  async function* scanKeys(pattern: string): AsyncGenerator<string[]> {
-    let cursor = '0';
-    do {
-      const [next, batch] = await redis.scan(cursor, 'MATCH', pattern, 'COUNT', 1000);
-      cursor = next;
-      if (batch.length > 0) yield batch;
-    } while (cursor !== '0');
-  }
+  /** Every key matching `pattern`, in batches (SCAN, on every master of a cluster). */
+  const scanKeys = (pattern: string) => scanRedisKeys(redis, pattern);
 
   /**
    * Builds a new generation from `docs` (best in sentAt order, as the timeline gives them),
@@ -495,7 +488,7 @@ export async function* postedIndexDocs({
   keys,
   batch = 500,
 }: {
-  redis: Redis;
+  redis: RedisClient;
   keys: Keys;
   batch?: number;
 }): AsyncGenerator<IndexDoc> {

@@ -6,11 +6,11 @@ import {
   createConversation,
   type VersionedState,
 } from '@grammyjs/conversations';
-import { RedisAdapter } from '@grammyjs/storage-redis';
 import type { Context } from 'grammy';
 import { cleanSummary, cleanTitle, MAX_SUMMARY, MAX_TITLE } from '../../editorial/draft-text.ts';
 import type { DraftResult } from '../../editorial/types.ts';
 import type { Buttons } from '../../jobs/send.ts';
+import { createJsonStorage } from '../../redis.ts';
 import type { Services } from '../../services.ts';
 import type { BotContext } from '../context.ts';
 import { type EditorCheck, editorFrom } from '../editors.ts';
@@ -345,7 +345,7 @@ export function createEditorConversations(
       storage: {
         type: 'key',
         version: PUBLISH_STORAGE_VERSION,
-        adapter: new RedisAdapter<VersionedState<ConversationData>>({ instance: s.redis, ttl }),
+        adapter: createJsonStorage<VersionedState<ConversationData>>(s.redis, ttl),
         getStorageKey: (ctx) => (ctx.from ? s.keys.conversation(ctx.from.id) : undefined),
       },
     }),
