@@ -69,9 +69,10 @@ export function createCluster(
     // After a failover the new owner of a slot can take a moment to be known by every node.
     retryDelayOnMoved: 50,
     retryDelayOnFailover: 200,
-    retryDelayOnTryAgain: 50,
-    // A slot in migration answers TRYAGAIN to multi-key commands until its keys have moved.
-    maxRedirections: 64,
+    // A slot in migration answers TRYAGAIN to multi-key commands (and fenced scripts) until it
+    // has moved: 100 ms × 120 redirections waits out a move of about 12 s before failing.
+    retryDelayOnTryAgain: 100,
+    maxRedirections: 120,
     slotsRefreshInterval: 2000,
     redisOptions: perNode,
   };
@@ -188,4 +189,30 @@ export function createJsonStorage<T>(redis: RedisClient, ttlSeconds?: number) {
       await redis.del(key);
     },
   };
+}
+
+// Replies a cluster gives while a slot moves or fails over; a transaction that got one was not
+// applied (EXEC is all or nothing), so running it again is safe.
+const SLOT_MOVING = /^(TRYAGAIN|ASK|MOVED|CLUSTERDOWN)\b|EXECABORT|Too many Cluster redirections/;
+
+/**
+ * Runs `fn` (a MULTI … EXEC) again while the cluster answers that its slot is moving. ioredis
+ * retries single commands and scripts itself, but not a transaction whose queued commands got
+ * different replies. On a single Redis it runs `fn` once.
+ */
+export async function retryWhileSlotMoves<T>(
+  redis: RedisClient,
+  fn: () => Promise<T>,
+  { attempts = 100, delayMs = 100 } = {},
+): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await fn();
+    } catch (err) {
+      const moving =
+        redis instanceof Cluster && err instanceof Error && SLOT_MOVING.test(err.message);
+      if (!moving || attempt >= attempts) throw err;
+      await new Promise((r) => setTimeout(r, delayMs));
+    }
+  }
 }

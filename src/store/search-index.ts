@@ -98,7 +98,10 @@ end
 // One script, so the doc number and every append to a posting list happen in order even with
 // several workers adding at once (the delta needs the list's last doc number). It writes the
 // record and posting formats of search/codec.ts (encodeRecord, appendPosting) in Lua.
-const addScript = defineScript(`${LUA_BASE}
+// The scripts build their keys from the generation: fenced against a slot migration (script.ts).
+const FENCED = { fence: true };
+const addScript = defineScript(
+  `${LUA_BASE}
 local id, sent = ARGV[2], ARGV[3]
 local idKey = g .. 'i:' .. ARGV[4]
 forget(idKey, id)
@@ -138,12 +141,17 @@ for i = 5, #ARGV, 2 do
   end
 end
 return n
-`);
+`,
+  FENCED,
+);
 
 // KEYS: gen. ARGV: key template, id, id bucket.
-const removeScript = defineScript(`${LUA_BASE}
+const removeScript = defineScript(
+  `${LUA_BASE}
 return forget(g .. 'i:' .. ARGV[3], ARGV[2])
-`);
+`,
+  FENCED,
+);
 
 /** The index's view of a stored article: its title, and its summary and story as the text. */
 export function articleToIndexDoc(a: StoredArticle, sentAt: number): IndexDoc {
