@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { QUEUE_NAMES } from '../../src/jobs/queues.ts';
 import { createKeys } from '../../src/store/keys.ts';
 import { antStories, rssXml, startFeedServer } from '../sources/feed-server.ts';
+import { runCliCaptured } from '../support/cli.ts';
 import { antAsText, antSample, FIXTURE_PATH } from '../support/corpus.ts';
 import { CHANNEL, createTestBot, type TestBot, until } from '../support/newsbot.ts';
 import { RedisCluster } from '../support/redis-cluster.ts';
@@ -69,6 +70,15 @@ describe('keys on a cluster', () => {
     const t = await createTestBot({ name: 'plain', redisUrl: `redis://127.0.0.1:${node.port}` });
     bots.push(t);
     await expect(t.start()).rejects.toThrow(/cluster_enabled:1.*REDIS_CLUSTER_NODES/);
+    // The command line too; with REDIS_CLUSTER_NODES it runs.
+    const plain = await runCliCaptured(['search', 'العراق'], { env: { ...t.env } });
+    expect(plain.code).not.toBe(0);
+    expect(plain.stderr).toMatch(/REDIS_CLUSTER_NODES/);
+    const onCluster = await runCliCaptured(['search', 'العراق'], {
+      env: { ...t.env, REDIS_CLUSTER_NODES: cluster.env },
+    });
+    expect(onCluster.stderr).toBe('');
+    expect(onCluster.code).toBe(0);
   });
 });
 
@@ -159,6 +169,52 @@ describe('the bot on a 3-master cluster', () => {
     // Give a late duplicate time to show before counting.
     await new Promise((r) => setTimeout(r, 1000));
     await expectOncePerArticle(t, ant.length);
+    const latest = await t.ask(USER, '/latest');
+    expect(latest.html).toContain(`t.me/${CHANNEL.username}/`);
+  }, 120_000);
+});
+
+describe('a master failover with replicas (3 masters + 3 replicas)', () => {
+  let withReplicas: RedisCluster;
+  let t: TestBot | undefined;
+  beforeAll(async () => {
+    withReplicas = await RedisCluster.start({ masters: 3, replicas: 1 });
+  }, 60_000);
+  afterAll(async () => {
+    // The bot first: stopping workers whose Redis is gone waits for it forever.
+    await t?.close();
+    await withReplicas?.destroy();
+  });
+
+  it('keeps posting once each and answering when a replica takes over the master of the slot', async () => {
+    t = await createTestBot({
+      name: 'cl-failover',
+      env: { REDIS_CLUSTER_NODES: withReplicas.env, JOB_LOCK_MS: '10000' },
+    });
+    await t.start({ ROLE: 'all' });
+    const slot = await withReplicas.slotOf(`{${t.env.REDIS_PREFIX}}`);
+    const master = await withReplicas.ownerOf(slot);
+    const replica = await withReplicas.replicaOf(master);
+
+    const ant = antSample(40);
+    const producer = (async () => {
+      for (const a of ant) {
+        await t.enqueueText(antAsText(a), { url: a.url, publisher: a.source });
+        await new Promise((r) => setTimeout(r, 25));
+      }
+    })();
+    await t.fake.waitForMessages(CHAT, 10, { timeoutMs: 30_000 });
+    // A manual failover: the replica catches up with the master, then the two swap roles.
+    await replica.admin.cluster('FAILOVER');
+    await until(async () => (await withReplicas.ownerOf(slot, replica)).port === replica.port, {
+      what: 'replica promoted',
+    });
+    await producer;
+
+    await t.fake.waitForMessages(CHAT, ant.length, { timeoutMs: 60_000 });
+    await new Promise((r) => setTimeout(r, 1000));
+    await expectOncePerArticle(t, ant.length);
+    expect(await t.posts.ambiguousCount()).toBe(0);
     const latest = await t.ask(USER, '/latest');
     expect(latest.html).toContain(`t.me/${CHANNEL.username}/`);
   }, 120_000);

@@ -123,6 +123,22 @@ export class RedisCluster {
     throw new Error(`slot ${slot} has no owner`);
   }
 
+  /** A replica of `master` that is connected and in sync with it (ROLE, waiting for one). */
+  async replicaOf(master: ClusterNode, timeoutMs = 20_000): Promise<ClusterNode> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const role = (await master.admin.role()) as [string, number, [string, string, string][]];
+      const first = role[2]?.[0];
+      if (first) {
+        const replica = this.byPort(Number(first[1]));
+        const info = await replica.admin.info('replication');
+        if (/master_link_status:up/.test(info)) return replica;
+      }
+      if (Date.now() > deadline) throw new Error(`no replica of ${master.port} in sync`);
+      await sleep(100);
+    }
+  }
+
   /** Current masters (after failovers, the roles may have changed). */
   async masters(): Promise<ClusterNode[]> {
     const out: ClusterNode[] = [];
