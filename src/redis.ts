@@ -147,6 +147,8 @@ export async function pingRedis(url: string, timeoutMs = 2000): Promise<boolean>
  * each master is scanned (SCAN sees one node's keys only), so keys mid-migration are found too.
  */
 export async function* scanKeys(redis: RedisClient, pattern: string): AsyncGenerator<string[]> {
+  // A cluster client knows its masters once connected: a first command waits for that.
+  if (redis instanceof Cluster) await redis.ping();
   const nodes = redis instanceof Cluster ? redis.nodes('master') : [redis];
   for (const node of nodes) {
     let cursor = '0';
