@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { QueueKeys } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../src/config.ts';
 import { QUEUE_NAMES } from '../../src/jobs/queues.ts';
 import { createKeys } from '../../src/store/keys.ts';
 import { antStories, rssXml, startFeedServer } from '../sources/feed-server.ts';
@@ -45,6 +46,19 @@ async function expectOncePerArticle(t: TestBot, count: number): Promise<void> {
   expect(ids.size).toBe(count);
   expect(await t.redis.zcard(t.keys.timeline)).toBe(count);
 }
+
+describe('REDIS_CLUSTER_NODES', () => {
+  it('parses host:port entries and names the variable when one is malformed', () => {
+    expect(
+      loadConfig({ REDIS_CLUSTER_NODES: 'redis-1:7000, [::1]:7001' }).REDIS_CLUSTER_NODES,
+    ).toEqual([
+      { host: 'redis-1', port: 7000 },
+      { host: '::1', port: 7001 },
+    ]);
+    expect(loadConfig({}).REDIS_CLUSTER_NODES).toEqual([]);
+    expect(() => loadConfig({ REDIS_CLUSTER_NODES: 'redis-1' })).toThrow(/REDIS_CLUSTER_NODES/);
+  });
+});
 
 describe('keys on a cluster', () => {
   it('puts every key of a prefix, BullMQ queues included, in one slot', async () => {
