@@ -42,6 +42,20 @@ const schema = z.object({
     .string()
     .regex(/^[A-Za-z0-9_-]{1,32}$/, 'letters, digits, _ or - only')
     .default('nb'),
+  // Redis Cluster (issue 13): the startup nodes; when set, they replace REDIS_URL.
+  REDIS_CLUSTER_NODES: list(
+    z
+      .string()
+      .regex(/^(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.-]+):\d{1,5}$/, 'each entry must be host:port'),
+  ).transform((entries) =>
+    entries.map((entry) => {
+      const at = entry.lastIndexOf(':');
+      return {
+        host: entry.slice(0, at).replace(/^\[|\]$/g, ''),
+        port: Number(entry.slice(at + 1)),
+      };
+    }),
+  ),
   TELEGRAM_API_ROOT: z.url({ protocol: /^https?$/ }).default('https://api.telegram.org'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   ROLE: z.enum(['bot', 'worker', 'all']).default('all'),

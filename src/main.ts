@@ -10,7 +10,13 @@ import { createWebhookRoute, setWebhook, type WebhookRoute } from './http/webhoo
 import { createAfterPost } from './jobs/after-post.ts';
 import { startWorkers, type Workers } from './jobs/workers.ts';
 import { configSecrets, createLogger, type Logger, routeConsole } from './logger.ts';
-import { checkRedisDurability, StartupTimeoutError, waitFor, waitForRedis } from './redis.ts';
+import {
+  assertRedisMode,
+  checkRedisDurability,
+  StartupTimeoutError,
+  waitFor,
+  waitForRedis,
+} from './redis.ts';
 import { createServices, type Services } from './services.ts';
 import { createUpdateStore, type UpdateStore } from './store/updates.ts';
 
@@ -30,9 +36,11 @@ export async function startNewsbot(
   const telegram = requireTelegram(config);
   // Both waits share one time limit; past it the process exits non-zero (main below).
   const deadline = Date.now() + config.STARTUP_TIMEOUT_SECONDS * 1000;
-  await waitForRedis(config.REDIS_URL, { logger, deadline });
+  await waitForRedis(config, { logger, deadline });
   const services = createServices(telegram, logger);
   try {
+    // A single-server client on a cluster node fails later with MOVED: refuse it now, clearly.
+    await assertRedisMode(services.redis);
     return await startOn(services, config, logger, { ...opts, deadline });
   } catch (err) {
     await services.close().catch(() => {});

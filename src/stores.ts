@@ -1,6 +1,6 @@
-import type { Redis, RedisOptions } from 'ioredis';
+import type { RedisOptions } from 'ioredis';
 import type { Config } from './config.ts';
-import { createRedis, type RedisRole } from './redis.ts';
+import { createRedisClient, type RedisClient, type RedisRole } from './redis.ts';
 import { type ArticleStore, createArticleStore } from './store/articles.ts';
 import { type AuditLog, createAuditLog } from './store/audit.ts';
 import { createDedupe, type Dedupe } from './store/dedupe.ts';
@@ -17,6 +17,7 @@ import { createSourceStore, type SourceStore } from './store/sources.ts';
 export type StoresConfig = Pick<
   Config,
   | 'REDIS_URL'
+  | 'REDIS_CLUSTER_NODES'
   | 'REDIS_PREFIX'
   | 'SEND_RATE_PER_SECOND'
   | 'CHANNEL_RATE_PER_MINUTE'
@@ -30,14 +31,15 @@ export interface StoresOptions {
   /** Extra ioredis options for the connection this builds (the CLI connects lazily). */
   redisOptions?: RedisOptions;
   /** Use this connection instead of opening one; close() then leaves it open for its owner. */
-  redis?: Redis;
+  redis?: RedisClient;
   /** Connection errors (ioredis logs unhandled ones to stderr); ignored by default. */
   onError?: (err: Error) => void;
 }
 
 /** The Redis connection, the key map and every repository over them. */
 export interface Stores {
-  redis: Redis;
+  /** One Redis, or a Redis Cluster when REDIS_CLUSTER_NODES is set (redis.ts). */
+  redis: RedisClient;
   keys: Keys;
   articles: ArticleStore;
   posts: PostStore;
@@ -61,8 +63,7 @@ export interface Stores {
 /** One place that opens Redis and builds the stores: services, the CLI and tests all use it. */
 export function createStores(config: StoresConfig, opts: StoresOptions = {}): Stores {
   const own = opts.redis === undefined;
-  const redis =
-    opts.redis ?? createRedis(config.REDIS_URL, opts.role ?? 'worker', opts.redisOptions);
+  const redis = opts.redis ?? createRedisClient(config, opts.role ?? 'worker', opts.redisOptions);
   if (own) redis.on('error', opts.onError ?? (() => {}));
   const keys = createKeys(config.REDIS_PREFIX);
   return {

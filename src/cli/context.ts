@@ -1,6 +1,7 @@
 import { type Config, loadConfig } from '../config.ts';
 import { createQueues } from '../jobs/queues.ts';
 import { createSources, type Sources } from '../jobs/sources.ts';
+import { assertRedisMode, describeTarget } from '../redis.ts';
 import { createStores, type Stores } from '../stores.ts';
 import type { CliIo } from './io.ts';
 
@@ -24,7 +25,7 @@ export function createCliContext(io: CliIo): CliContext {
     async withStores(fn) {
       const config = ctx.config();
       // Name the server without any password the URL may carry.
-      const where = new URL(config.REDIS_URL).host;
+      const where = describeTarget(config);
       const stores = createStores(config, {
         role: 'producer',
         redisOptions: { lazyConnect: true, retryStrategy: () => null, connectTimeout: 5000 },
@@ -37,6 +38,7 @@ export function createCliContext(io: CliIo): CliContext {
             `cannot reach Redis at ${where}: ${err instanceof Error ? err.message : err}`,
           );
         }
+        await assertRedisMode(stores.redis);
         return await fn(stores, config);
       } finally {
         stores.redis.disconnect();

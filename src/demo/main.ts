@@ -4,7 +4,7 @@ import { loadConfig } from '../config.ts';
 import { enqueueArticle } from '../jobs/enqueue.ts';
 import { createLogger } from '../logger.ts';
 import { startNewsbot } from '../main.ts';
-import { createRedis, deletePrefix, pingRedis } from '../redis.ts';
+import { createRedisClient, deletePrefix, pingRedis } from '../redis.ts';
 import { startBotApiFake } from './bot-api-fake.ts';
 import { antAsText, antSample, FIXTURE_PATH } from './corpus.ts';
 
@@ -18,7 +18,7 @@ const ARTICLES = 5;
 
 async function main(): Promise<void> {
   const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
-  if (!(await pingRedis(redisUrl))) {
+  if (!process.env.REDIS_CLUSTER_NODES && !(await pingRedis(redisUrl))) {
     throw new Error(
       `no Redis answers at ${redisUrl}: start one (redis-server, or 'docker compose up -d redis') or set REDIS_URL`,
     );
@@ -39,7 +39,13 @@ async function main(): Promise<void> {
     CHANNEL_RATE_PER_MINUTE: '60',
   });
   const logger = createLogger({ level: config.LOG_LEVEL });
-  const app = await startNewsbot(config, logger, { botInfo: fake.botInfo });
+  // Refused at start (a cluster node without REDIS_CLUSTER_NODES, say): close the fake, exit.
+  const app = await startNewsbot(config, logger, { botInfo: fake.botInfo }).catch(
+    async (err: unknown) => {
+      await fake.close();
+      throw err;
+    },
+  );
   const { services } = app;
   try {
     const fixture = readFileSync(FIXTURE_PATH);
@@ -66,7 +72,7 @@ async function main(): Promise<void> {
     );
   } finally {
     await app.stop();
-    const redis = createRedis(redisUrl, 'worker');
+    const redis = createRedisClient(config, 'worker');
     await deletePrefix(redis, prefix);
     redis.disconnect();
     await fake.close();

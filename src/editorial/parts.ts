@@ -1,8 +1,8 @@
-import type { Redis } from 'ioredis';
 import type { Config } from '../config.ts';
 import type { Queues } from '../jobs/queues.ts';
 import type { Messenger, Sender } from '../jobs/send.ts';
 import type { Logger } from '../logger.ts';
+import type { RedisClient } from '../redis.ts';
 import type { ArticleStore } from '../store/articles.ts';
 import type { AuditAction, AuditLog } from '../store/audit.ts';
 import type { DraftStore } from '../store/drafts.ts';
@@ -28,7 +28,7 @@ export interface EditorialDeps {
     | 'FETCH_ALLOW_HOSTS'
   >;
   logger: Logger;
-  redis: Redis;
+  redis: RedisClient;
   keys: Keys;
   queues: Queues;
   articles: ArticleStore;

@@ -1,6 +1,6 @@
-import type { Redis } from 'ioredis';
 import type { Config } from '../config.ts';
 import type { Logger } from '../logger.ts';
+import type { RedisClient } from '../redis.ts';
 import type { Keys } from '../store/keys.ts';
 
 // Only for showing menus and commands: every action that takes effect asks Telegram afresh
@@ -21,7 +21,7 @@ export function createEditorCheck(s: {
       userId: number,
     ): Promise<{ status: string; can_post_messages?: boolean }>;
   };
-  redis: Redis;
+  redis: RedisClient;
   keys: Keys;
   config: Pick<Config, 'EDITOR_IDS'>;
   channels: readonly string[];

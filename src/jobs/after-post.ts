@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../redis.ts';
 import type { StoredArticle } from '../store/articles.ts';
 import type { Keys } from '../store/keys.ts';
 import type { Post } from '../store/posts.ts';
@@ -23,7 +23,7 @@ export interface AfterPostStep {
 }
 
 export interface AfterPostDeps {
-  redis: Redis;
+  redis: RedisClient;
   keys: Keys;
   search: SearchIndex;
   alerts: AlertQueue;

@@ -1,8 +1,8 @@
 import { DelayedError, type Job, type Queue, UnrecoverableError } from 'bullmq';
 import type { Api } from 'grammy';
-import type { Redis } from 'ioredis';
 import { textsFor } from '../locales/index.ts';
 import type { Logger } from '../logger.ts';
+import type { RedisClient } from '../redis.ts';
 import type { ArticleStore, StoredArticle } from '../store/articles.ts';
 import { type DigestStore, userTarget } from '../store/digests.ts';
 import type { FollowStore, Lang } from '../store/follows.ts';
@@ -107,7 +107,7 @@ export async function queueAlertMatch(
 
 export interface AlertDeps {
   api: Api;
-  redis: Redis;
+  redis: RedisClient;
   keys: Keys;
   alerts: AlertQueue;
   articles: ArticleStore;

@@ -1,8 +1,8 @@
 import { DelayedError, type Job, type Queue, UnrecoverableError } from 'bullmq';
 import type { Api } from 'grammy';
-import type { Redis } from 'ioredis';
 import type { Section } from '../article/types.ts';
 import type { Logger } from '../logger.ts';
+import type { RedisClient } from '../redis.ts';
 import type { ArticleStore, StoredArticle } from '../store/articles.ts';
 import {
   type DigestItem,
@@ -209,7 +209,7 @@ export function formatDigest(ranked: DigestStory[], heading: string): string[] {
 
 export interface DigestDeps {
   api: Api;
-  redis: Redis;
+  redis: RedisClient;
   keys: Keys;
   articles: ArticleStore;
   posts: PostStore;
@@ -222,7 +222,7 @@ export interface DigestDeps {
 
 /** How many near-duplicates of each article the dedupe store dropped since `sinceMs`. */
 async function duplicateCounts(
-  redis: Redis,
+  redis: RedisClient,
   keys: Keys,
   sinceMs: number,
 ): Promise<Map<string, number>> {

@@ -1,7 +1,7 @@
 import { type DefaultJobOptions, Queue, type WorkerOptions } from 'bullmq';
-import type { Redis } from 'ioredis';
 import type { RawArticle } from '../article/types.ts';
 import type { Config } from '../config.ts';
+import type { RedisClient } from '../redis.ts';
 import type { Keys } from '../store/keys.ts';
 import type { AlertJob } from './alerts.ts';
 import type { DigestJob } from './digests.ts';
@@ -133,7 +133,7 @@ export function createQueues({
   keys,
   onError = () => {},
 }: {
-  connection: Redis;
+  connection: RedisClient;
   keys: Keys;
   /** Connection errors while Redis is away; the queues reconnect by themselves. */
   onError?: (err: Error) => void;

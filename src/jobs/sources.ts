@@ -1,7 +1,7 @@
 import { type Job, type Queue, UnrecoverableError } from 'bullmq';
-import type { Redis } from 'ioredis';
 import type { Config } from '../config.ts';
 import { CodedError } from '../errors.ts';
+import type { RedisClient } from '../redis.ts';
 import { safeHttpUrl } from '../sources/feed.ts';
 import { fetchPolicy, type PollDeps, type PollOutcome, pollSource } from '../sources/poll.ts';
 import type { Keys } from '../store/keys.ts';
@@ -73,7 +73,7 @@ export function createSources({
   config,
   queue,
 }: {
-  redis: Redis;
+  redis: RedisClient;
   keys: Keys;
   config: Pick<Config, 'SOURCE_MIN_INTERVAL_SECONDS'>;
   queue: Queue<PollJob>;

@@ -1,5 +1,5 @@
-import type { Redis } from 'ioredis';
 import type { Article } from '../article/types.ts';
+import type { RedisClient } from '../redis.ts';
 import type { Keys } from './keys.ts';
 
 /** An Article as kept in Redis: with its arrival number, which orders posts per channel. */
@@ -7,7 +7,7 @@ export interface StoredArticle extends Article {
   seq: number;
 }
 
-export function createArticleStore({ redis, keys }: { redis: Redis; keys: Keys }) {
+export function createArticleStore({ redis, keys }: { redis: RedisClient; keys: Keys }) {
   return {
     /** Next arrival number; taken once, when an article enters the queue. */
     nextSeq: async (): Promise<number> => redis.incr(keys.arrival),

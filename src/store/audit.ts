@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../redis.ts';
 import type { Keys } from './keys.ts';
 
 /** What editors do that the audit log keeps. */
@@ -69,7 +69,7 @@ function parseEntry(json: string): AuditEntry | undefined {
  * The editors' audit log: who published, scheduled, approved, rejected, edited or deleted what
  * and when. A capped Redis LIST, newest first.
  */
-export function createAuditLog({ redis, keys }: { redis: Redis; keys: Keys }) {
+export function createAuditLog({ redis, keys }: { redis: RedisClient; keys: Keys }) {
   return {
     async record(entry: Omit<AuditEntry, 'at'> & { at?: string }): Promise<AuditEntry> {
       const full: AuditEntry = {

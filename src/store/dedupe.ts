@@ -1,6 +1,6 @@
-import type { Redis } from 'ioredis';
 import { estimateSimilarity, lshBands } from '../article/fingerprint.ts';
 import type { Article } from '../article/types.ts';
+import type { RedisClient } from '../redis.ts';
 import type { Keys } from './keys.ts';
 import { defineScript } from './script.ts';
 
@@ -56,7 +56,7 @@ export function createDedupe({
   keys,
   windowMs,
 }: {
-  redis: Redis;
+  redis: RedisClient;
   keys: Keys;
   windowMs: number;
 }) {

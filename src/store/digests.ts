@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../redis.ts';
 import type { Keys } from './keys.ts';
 import type { DigestSchedule } from './routes.ts';
 import { defineScript } from './script.ts';
@@ -69,7 +69,7 @@ redis.call('SET', KEYS[1], run, 'EX', tonumber(ARGV[1]))
 return run
 `);
 
-export function createDigestStore({ redis, keys }: { redis: Redis; keys: Keys }) {
+export function createDigestStore({ redis, keys }: { redis: RedisClient; keys: Keys }) {
   return {
     /** Adds a story to a target's next digest, unless a digest already carried it. */
     async collect(target: string, articleId: string, opts: { pick?: boolean } = {}) {

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import type { Redis } from 'ioredis';
 import type { Article } from '../article/types.ts';
+import type { RedisClient } from '../redis.ts';
 import type { Keys } from './keys.ts';
 
 /**
@@ -20,7 +20,7 @@ export function createDraftStore({
   keys,
   ttlSeconds,
 }: {
-  redis: Redis;
+  redis: RedisClient;
   keys: Keys;
   ttlSeconds: number;
 }) {

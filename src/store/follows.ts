@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../redis.ts';
 import {
   isEmptyQuery,
   isIndexable,
@@ -109,7 +109,7 @@ export function createFollowStore({
   keys,
   maxPerUser = MAX_FOLLOWS_PER_USER,
 }: {
-  redis: Redis;
+  redis: RedisClient;
   keys: Keys;
   maxPerUser?: number;
 }) {

@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../redis.ts';
 import type { Keys } from './keys.ts';
 
 /** Who hears where an article went once it is posted in a channel (an editor's chat). */
@@ -10,7 +10,7 @@ export interface PostWatch {
 
 const WATCH_TTL_SECONDS = 7 * 86_400;
 
-export function createPostWatches({ redis, keys }: { redis: Redis; keys: Keys }) {
+export function createPostWatches({ redis, keys }: { redis: RedisClient; keys: Keys }) {
   return {
     /** Watches the article's posts in `channels`; kept a week past `atMs` (a scheduled post). */
     async watch(

@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import { type RedisClient, retryWhileSlotMoves } from '../redis.ts';
 import type { Keys } from './keys.ts';
 
 /** An article sent to one chat. Its existence is what makes a retried publish job a no-op. */
@@ -19,7 +19,7 @@ export interface TimelineEntry {
   sentAt: number;
 }
 
-export function createPostStore({ redis, keys }: { redis: Redis; keys: Keys }) {
+export function createPostStore({ redis, keys }: { redis: RedisClient; keys: Keys }) {
   return {
     get: async (articleId: string, chat: string): Promise<Post | undefined> => {
       const json = await redis.hget(keys.posts(articleId), chat);
@@ -33,15 +33,18 @@ export function createPostStore({ redis, keys }: { redis: Redis; keys: Keys }) {
 
     /** Records the post, takes it off the chat's pending line and clears the in-flight mark, atomically. */
     record: async (post: Post): Promise<void> => {
-      await redis
-        .multi()
-        .hset(keys.posts(post.articleId), post.chat, JSON.stringify(post))
-        .set(keys.postByMessage(post.chat, post.messageId), post.articleId)
-        .set(keys.postByMessage(String(post.chatId), post.messageId), post.articleId)
-        .zadd(keys.timeline, Date.parse(post.sentAt), post.articleId)
-        .zrem(keys.pending(post.chat), post.articleId)
-        .del(keys.inflight(post.articleId, post.chat))
-        .exec();
+      // A post that is sent but not recorded is sent again: wait out a slot move instead.
+      await retryWhileSlotMoves(redis, () =>
+        redis
+          .multi()
+          .hset(keys.posts(post.articleId), post.chat, JSON.stringify(post))
+          .set(keys.postByMessage(post.chat, post.messageId), post.articleId)
+          .set(keys.postByMessage(String(post.chatId), post.messageId), post.articleId)
+          .zadd(keys.timeline, Date.parse(post.sentAt), post.articleId)
+          .zrem(keys.pending(post.chat), post.articleId)
+          .del(keys.inflight(post.articleId, post.chat))
+          .exec(),
+      );
     },
 
     findByMessage: async (chat: string, messageId: number): Promise<string | undefined> =>

@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../redis.ts';
 import type { Keys } from './keys.ts';
 import { defineScript } from './script.ts';
 
@@ -82,7 +82,7 @@ export function createRateGate({
   keys,
   limits,
 }: {
-  redis: Redis;
+  redis: RedisClient;
   keys: Keys;
   limits: RateLimits;
 }) {

@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../redis.ts';
 import type { Keys } from './keys.ts';
 import { defineScript } from './script.ts';
 
@@ -25,7 +25,7 @@ return 0
 `);
 
 /** Review decisions (the first one wins) and the previews each review draft was sent as. */
-export function createReviewStore({ redis, keys }: { redis: Redis; keys: Keys }) {
+export function createReviewStore({ redis, keys }: { redis: RedisClient; keys: Keys }) {
   async function decision(articleId: string): Promise<ReviewDecision | undefined> {
     const json = await redis.get(keys.reviewDecision(articleId));
     if (json === null) return undefined;

@@ -1,5 +1,5 @@
-import type { Redis } from 'ioredis';
 import type { Section } from '../article/types.ts';
+import type { RedisClient } from '../redis.ts';
 import type { Keys } from './keys.ts';
 
 // Routes (issue 12 §2): which articles go to which chat or forum topic, and which targets take
@@ -75,7 +75,7 @@ function parseRoute(json: string): Route | undefined {
   }
 }
 
-export function createRouteStore({ redis, keys }: { redis: Redis; keys: Keys }) {
+export function createRouteStore({ redis, keys }: { redis: RedisClient; keys: Keys }) {
   async function list(): Promise<Route[]> {
     const all = await redis.hvals(keys.routes);
     return all

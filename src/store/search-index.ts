@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import { type RedisClient, scanKeys as scanRedisKeys } from '../redis.ts';
 import {
   appendPosting,
   createListBuilder,
@@ -98,7 +98,10 @@ end
 // One script, so the doc number and every append to a posting list happen in order even with
 // several workers adding at once (the delta needs the list's last doc number). It writes the
 // record and posting formats of search/codec.ts (encodeRecord, appendPosting) in Lua.
-const addScript = defineScript(`${LUA_BASE}
+// The scripts build their keys from the generation: fenced against a slot migration (script.ts).
+const FENCED = { fence: true };
+const addScript = defineScript(
+  `${LUA_BASE}
 local id, sent = ARGV[2], ARGV[3]
 local idKey = g .. 'i:' .. ARGV[4]
 forget(idKey, id)
@@ -138,12 +141,17 @@ for i = 5, #ARGV, 2 do
   end
 end
 return n
-`);
+`,
+  FENCED,
+);
 
 // KEYS: gen. ARGV: key template, id, id bucket.
-const removeScript = defineScript(`${LUA_BASE}
+const removeScript = defineScript(
+  `${LUA_BASE}
 return forget(g .. 'i:' .. ARGV[3], ARGV[2])
-`);
+`,
+  FENCED,
+);
 
 /** The index's view of a stored article: its title, and its summary and story as the text. */
 export function articleToIndexDoc(a: StoredArticle, sentAt: number): IndexDoc {
@@ -174,7 +182,7 @@ export function createSearchIndex({
   keys,
   loadText,
 }: {
-  redis: Redis;
+  redis: RedisClient;
   keys: Keys;
   /** Reads a doc's title and text for phrase checks; by default from the article store. */
   loadText?: LoadText;
@@ -329,15 +337,8 @@ export function createSearchIndex({
     await removeScript(redis, [keys.searchGen], [template, id, idBucket(id)]);
   }
 
-  /** Every key matching `pattern`, in batches (SCAN, so Redis is never blocked). */
-  async function* scanKeys(pattern: string): AsyncGenerator<string[]> {
-    let cursor = '0';
-    do {
-      const [next, batch] = await redis.scan(cursor, 'MATCH', pattern, 'COUNT', 1000);
-      cursor = next;
-      if (batch.length > 0) yield batch;
-    } while (cursor !== '0');
-  }
+  /** Every key matching `pattern`, in batches (SCAN, on every master of a cluster). */
+  const scanKeys = (pattern: string) => scanRedisKeys(redis, pattern);
 
   /**
    * Builds a new generation from `docs` (best in sentAt order, as the timeline gives them),
@@ -495,7 +496,7 @@ export async function* postedIndexDocs({
   keys,
   batch = 500,
 }: {
-  redis: Redis;
+  redis: RedisClient;
   keys: Keys;
   batch?: number;
 }): AsyncGenerator<IndexDoc> {

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../redis.ts';
 import type { Keys } from './keys.ts';
 
 /** A feed or page the bot polls for new articles. */
@@ -80,7 +80,7 @@ export type CreateResult =
   | { created: true; source: Source }
   | { created: false; reason: 'url' | 'id'; existingId: string };
 
-export function createSourceStore({ redis, keys }: { redis: Redis; keys: Keys }) {
+export function createSourceStore({ redis, keys }: { redis: RedisClient; keys: Keys }) {
   const parse = (json: string | null | undefined): Source | undefined => {
     if (json === null || json === undefined) return undefined;
     try {

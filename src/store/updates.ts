@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../redis.ts';
 import type { Keys } from './keys.ts';
 import { defineScript } from './script.ts';
 
@@ -81,7 +81,7 @@ return 1
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 export function createUpdateStore(deps: {
-  redis: Redis;
+  redis: RedisClient;
   keys: Keys;
   options?: UpdateStoreOptions;
 }): UpdateStore {

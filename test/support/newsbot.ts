@@ -1,5 +1,4 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import type { Redis } from 'ioredis';
 import { rawFromInput } from '../../src/article/input.ts';
 import type { RawArticle } from '../../src/article/types.ts';
 import { type Config, loadConfig } from '../../src/config.ts';
@@ -14,7 +13,7 @@ import { enqueueArticle } from '../../src/jobs/enqueue.ts';
 import { createQueues, type Queues } from '../../src/jobs/queues.ts';
 import { createLogger } from '../../src/logger.ts';
 import { type Newsbot, startNewsbot } from '../../src/main.ts';
-import { deletePrefix } from '../../src/redis.ts';
+import { deletePrefix, type RedisClient } from '../../src/redis.ts';
 import type { ArticleStore } from '../../src/store/articles.ts';
 import type { Keys } from '../../src/store/keys.ts';
 import type { PostStore } from '../../src/store/posts.ts';
@@ -31,8 +30,8 @@ export interface TestBot {
   env: Record<string, string>;
   config: Config;
   keys: Keys;
-  /** A producer-side connection for the test's own reads and enqueues. */
-  redis: Redis;
+  /** A producer-side connection for the test's own reads and enqueues (a Cluster when env sets REDIS_CLUSTER_NODES). */
+  redis: RedisClient;
   /** Every store at the bot's prefix, on that connection (src/stores.ts). */
   stores: Stores;
   queues: Queues;

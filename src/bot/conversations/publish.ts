@@ -6,7 +6,6 @@ import {
   createConversation,
   type VersionedState,
 } from '@grammyjs/conversations';
-import { RedisAdapter } from '@grammyjs/storage-redis';
 import type { Context } from 'grammy';
 import { cleanSummary, cleanTitle, MAX_SUMMARY, MAX_TITLE } from '../../editorial/draft-text.ts';
 import type { EditorCheck } from '../../editorial/rights.ts';
@@ -16,6 +15,7 @@ import type { DraftResult } from '../../editorial/types.ts';
 import type { EditorViews } from '../../editorial/views.ts';
 import type { Buttons } from '../../jobs/send.ts';
 import type { EditorTexts } from '../../locales/index.ts';
+import { createJsonStorage } from '../../redis.ts';
 import type { Services } from '../../services.ts';
 import { callbackData, type PreviewAction } from '../callback-data.ts';
 import type { BotContext } from '../context.ts';
@@ -367,7 +367,7 @@ export function createEditorConversations(
       storage: {
         type: 'key',
         version: PUBLISH_STORAGE_VERSION,
-        adapter: new RedisAdapter<VersionedState<ConversationData>>({ instance: s.redis, ttl }),
+        adapter: createJsonStorage<VersionedState<ConversationData>>(s.redis, ttl),
         getStorageKey: (ctx) => (ctx.from ? s.keys.conversation(ctx.from.id) : undefined),
       },
     }),

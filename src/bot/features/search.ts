@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { Composer, GrammyError, InlineKeyboard } from 'grammy';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../../redis.ts';
 import type { Services } from '../../services.ts';
 import type { StoredArticle } from '../../store/articles.ts';
 import type { Keys } from '../../store/keys.ts';
@@ -82,7 +82,7 @@ export type LimitResult = { ok: true } | { ok: false; retryAfterMs: number; tell
  * Takes one action from a user's per-minute budget. On refusal, `tell` is true only for the
  * first refusal of a window, so a flood gets one "try again later" and then silence.
  */
-export function createUserLimiter({ redis, keys }: { redis: Redis; keys: Keys }) {
+export function createUserLimiter({ redis, keys }: { redis: RedisClient; keys: Keys }) {
   return async (kind: LimitKind, userId: number): Promise<LimitResult> => {
     const key = keys.userRate(kind, userId);
     const wait = Number(await takeScript(redis, [key], [USER_LIMITS[kind], WINDOW_MS]));
