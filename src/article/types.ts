@@ -32,6 +32,18 @@ export interface FeedItem {
   categories?: string[];
 }
 
+/** The channel section an article belongs to (issue 12's classifier sets it). */
+export type Section =
+  | 'politics'
+  | 'economy'
+  | 'sport'
+  | 'culture'
+  | 'technology'
+  | 'society'
+  | 'local'
+  | 'international'
+  | 'misc';
+
 /** The cleaned, credited, summarized story. Display text is never normalised. */
 export interface Article {
   /** Stable id: from the canonical URL, or from the content hash when there is no URL. */
@@ -57,4 +69,6 @@ export interface Article {
   contentHash: string;
   /** MinHash signature (128 uint32) of normalised character shingles, for near-duplicate search. */
   minhash: number[];
+  /** The section, when the classifier gave one. */
+  section?: Section;
 }
