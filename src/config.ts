@@ -66,6 +66,10 @@ const schema = z.object({
   FETCH_TIMEOUT_MS: int(15_000, 100, 120_000),
   SOURCE_MAX_FAILURES: int(10, 1, 1000),
   SOURCE_MIN_INTERVAL_SECONDS: int(60, 1, 86_400),
+  // Readers (issue 14): the follow button under channel posts; how often channel usernames
+  // are asked of Telegram again (getChat), so links follow a renamed or newly public channel.
+  POST_FOLLOW_BUTTON: bool(false),
+  CHANNEL_REFRESH_MINUTES: int(360, 0, 7 * 24 * 60),
 });
 
 /** Every variable, as the schema reads it: the token and the channels may be missing. */

@@ -3,7 +3,7 @@ import { type RunnerHandle, run } from '@grammyjs/runner';
 import type { UserFromGetMe } from 'grammy/types';
 import { createBot } from './bot/create-bot.ts';
 import { createEditorHooks } from './bot/features/editor-features.ts';
-import { setSubscriberCommands } from './bot/features/start.ts';
+import { refreshChannelNames, setCommandMenus } from './bot/features/start.ts';
 import { type Config, loadConfig, requireTelegram } from './config.ts';
 import { startHttpServer } from './http/server.ts';
 import { createAfterPost } from './jobs/after-post.ts';
@@ -28,10 +28,18 @@ export async function startNewsbot(
   const http = config.HTTP_PORT > 0 ? await startHttpServer(services, config.HTTP_PORT) : undefined;
 
   let runner: RunnerHandle | undefined;
+  let refresh: NodeJS.Timeout | undefined;
   if (config.ROLE !== 'worker') {
     const bot = createBot(services, { botInfo: opts.botInfo });
     await bot.init();
-    await setSubscriberCommands(bot.api, logger);
+    // Menus by role, and the channels' usernames for post links (asked again periodically).
+    await setCommandMenus(bot.api, services.config, logger);
+    await refreshChannelNames({ ...services, api: bot.api });
+    const every = services.config.CHANNEL_REFRESH_MINUTES * 60_000;
+    if (every > 0) {
+      refresh = setInterval(() => void refreshChannelNames({ ...services, api: bot.api }), every);
+      refresh.unref();
+    }
     // Long polls end after 25 s, inside the client's 30 s request timeout (equal values made
     // every idle poll fail as a timeout).
     runner = run(bot, { runner: { fetch: { timeout: 25 } } });
@@ -53,6 +61,7 @@ export async function startNewsbot(
     services,
     workers,
     async stop() {
+      clearInterval(refresh);
       if (runner?.isRunning()) await runner.stop();
       await workers?.close();
       await new Promise((resolve) => (http ? http.close(resolve) : resolve(undefined)));

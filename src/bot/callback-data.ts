@@ -167,6 +167,8 @@ export function defineCallbackData<const D extends Specs>(specs: D): CallbackCod
 }
 
 const BASE64URL_12 = /[A-Za-z0-9_-]{12}/;
+/** An article id as the pipeline makes them (article/pipeline.ts). */
+const ARTICLE_ID = /[ah]-[0-9a-f]{20}/;
 
 const KINDS = {
   /** Next/Previous under search results: the stored query's token and the page (from 0). */
@@ -176,6 +178,10 @@ const KINDS = {
   },
   /** A follow's button under /unfollow: removes that follow. */
   unfollow: { prefix: 'u', fields: { followId: field.pattern(BASE64URL_12) } },
+  /** Under a deep-link /start: follow the topic of that article (features/start.ts). */
+  topicFollow: { prefix: 'tf', fields: { articleId: field.pattern(ARTICLE_ID) } },
+  /** Under a deep-link /start: the latest articles on that article's topic. */
+  topicMore: { prefix: 'tm', fields: { articleId: field.pattern(ARTICLE_ID) } },
 } satisfies Specs;
 
 /** Every kind of button the bot sends (one table, so no two kinds can share a prefix). */

@@ -10,6 +10,7 @@ import { createLatestFeature } from './features/latest.ts';
 import { createSearchFeature, createUserLimiter } from './features/search.ts';
 import { createSourcesFeature } from './features/sources.ts';
 import { createStartFeature } from './features/start.ts';
+import { createStatsFeature } from './features/stats.ts';
 import { createI18n } from './i18n.ts';
 import { createReplyGate } from './reply-gate.ts';
 
@@ -45,6 +46,7 @@ export function createBot(s: Services, opts: { botInfo?: UserFromGetMe } = {}): 
   bot.use(createEditorFeatures(s));
   // Sources: /sources, /addsource, /removesource, /pausesource, /resumesource (editors only).
   bot.use(createSourcesFeature(s));
+  bot.use(createStatsFeature(s));
   // Subscriber features; search last, as its plain-text catch-all takes any private text left.
   const limit = createUserLimiter(s);
   bot.use(createStartFeature(s));

@@ -5,6 +5,8 @@ import type { Logger } from '../logger.ts';
 import type { Post } from '../store/posts.ts';
 import type { RateGate } from '../store/rate-gate.ts';
 import { formatPost } from '../telegram/format.ts';
+import { startLink } from '../telegram/links.ts';
+import { followPayload, mainTopic } from '../telegram/topic.ts';
 import { classifySendError } from './telegram-errors.ts';
 
 // The one place that sends, edits or deletes a channel post, and the post-like previews editors
@@ -78,16 +80,58 @@ export async function sendPostOnce(
   chat: string,
   article: Article,
   opts: { plain?: boolean; noPhoto?: boolean },
+  button?: FollowButton,
 ): Promise<{ message: Message; kind: Post['kind'] }> {
   const photo = article.imageUrl && !opts.noPhoto ? article.imageUrl : undefined;
   const formatted = formatPost(article, { caption: photo !== undefined });
   const kind: Post['kind'] = opts.plain ? 'plain' : photo ? 'photo' : 'text';
   const html = opts.plain ? {} : ({ parse_mode: 'HTML' } as const);
   const body = opts.plain ? formatted.plain : formatted.html;
+  const markup = button ? { reply_markup: { inline_keyboard: [[button]] } } : {};
   const message = photo
-    ? await api.sendPhoto(chat, photo, { caption: body, ...html })
-    : await api.sendMessage(chat, body, { ...html, link_preview_options: linkPreview(article) });
+    ? await api.sendPhoto(chat, photo, { caption: body, ...html, ...markup })
+    : await api.sendMessage(chat, body, {
+        ...html,
+        link_preview_options: linkPreview(article),
+        ...markup,
+      });
   return { message, kind };
+}
+
+/** A URL button under a channel post. */
+export interface FollowButton {
+  text: string;
+  url: string;
+}
+
+const FOLLOW_LABEL = '🔔 تابع';
+
+/**
+ * The optional follow button under channel posts (POST_FOLLOW_BUTTON): a deep link to the bot
+ * carrying the post's article (telegram/topic.ts), labelled with its main topic. The bot's
+ * username comes from one getMe per process; without it, posts go out without the button.
+ */
+export function createFollowButton(
+  api: Api,
+  enabled: boolean,
+): (article: Article) => Promise<FollowButton | undefined> {
+  let username: Promise<string | undefined> | undefined;
+  return async (article) => {
+    if (!enabled) return undefined;
+    const topic = mainTopic(article);
+    const payload = followPayload(article.id);
+    if (!topic || !payload) return undefined;
+    username ??= api.getMe().then(
+      (me) => me.username,
+      () => {
+        username = undefined;
+        return undefined;
+      },
+    );
+    const bot = await username;
+    const url = bot ? startLink(bot, payload) : undefined;
+    return url ? { text: `${FOLLOW_LABEL}: ${topic}`, url } : undefined;
+  };
 }
 
 export type EditResult = 'ok' | 'missing' | { error: string };

@@ -104,3 +104,10 @@ export function makeSnippet(
   if (head && !head.bold) head.text = head.text.trimStart();
   return parts.filter((p) => p.text !== '');
 }
+
+/** A story's text for snippets: summary first (what readers saw), then the paragraphs. */
+export function storyText(a: { summary?: unknown; paragraphs?: unknown }): string {
+  const lines = (x: unknown): string[] =>
+    Array.isArray(x) ? x.filter((l): l is string => typeof l === 'string') : [];
+  return [...lines(a.summary), ...lines(a.paragraphs)].join('\n');
+}
