@@ -36,7 +36,11 @@ export function mainTopic(article: Pick<Article, 'hashtags' | 'title'>): string 
     const t = clean(tag);
     if (t !== '' && t.length <= MAX_TOPIC) return t;
   }
-  const words = clean(typeof article.title === 'string' ? article.title : '')
+  // A short lead before a colon is a dateline ("القصرين : حجز …"): the topic is what follows.
+  const title = clean(typeof article.title === 'string' ? article.title : '');
+  const colon = title.search(/[:：]/);
+  const lead = colon > 0 ? title.slice(0, colon).trim().split(' ').length : 0;
+  const words = (lead > 0 && lead <= 3 ? title.slice(colon + 1) : title)
     .split(' ')
     .filter((w) => tokenize(w).some((t) => isIndexable(t) && !/^\d/.test(t)))
     .slice(0, 2)

@@ -30,7 +30,9 @@ describe('follow payloads', () => {
 describe('mainTopic', () => {
   it('takes the first hashtag, else the first two searchable title words', () => {
     expect(mainTopic({ hashtags: ['وزير_الدفاع'], title: 'x' })).toBe('وزير الدفاع');
-    expect(mainTopic({ hashtags: [], title: 'في تونس : حجز سيارة مهربة' })).toBe('تونس حجز');
+    expect(mainTopic({ hashtags: [], title: 'في تونس حجز سيارة مهربة' })).toBe('تونس حجز');
+    // A dateline before a colon is not the topic.
+    expect(mainTopic({ hashtags: [], title: 'قلعة سنان : حجز سيارة مهربة' })).toBe('حجز سيارة');
     expect(mainTopic({ hashtags: [], title: 'في من' })).toBeUndefined();
   });
 });
