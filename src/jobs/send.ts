@@ -154,7 +154,17 @@ export interface Sender {
   deletePost(post: Post): Promise<EditResult>;
 }
 
-export function createSender({ api, gate }: { api: Api; gate: RateGate }): Sender {
+export function createSender({
+  api,
+  gate,
+  config,
+}: {
+  api: Api;
+  gate: RateGate;
+  /** POST_FOLLOW_BUTTON: an edit sends the follow button again (an edit without it drops it). */
+  config?: { POST_FOLLOW_BUTTON?: boolean };
+}): Sender {
+  const followButton = createFollowButton(api, config?.POST_FOLLOW_BUTTON === true);
   /** Waits (bounded) for a send slot in a chat the workers also post to. */
   async function takeSlot(chat: string): Promise<void> {
     const deadline = Date.now() + 20_000;
@@ -201,12 +211,15 @@ export function createSender({ api, gate }: { api: Api; gate: RateGate }): Sende
   }
 
   async function editOnce(post: Post, article: Article): Promise<void> {
+    const button = await followButton(article);
+    const markup = button ? { reply_markup: { inline_keyboard: [[button]] } } : {};
     await takeSlot(post.chat);
     if (post.kind === 'photo') {
       const caption = formatPost(article, { caption: true });
       await api.editMessageCaption(post.chatId, post.messageId, {
         caption: caption.html,
         parse_mode: 'HTML',
+        ...markup,
       });
       return;
     }
@@ -218,6 +231,7 @@ export function createSender({ api, gate }: { api: Api; gate: RateGate }): Sende
       {
         ...(post.kind === 'plain' ? {} : { parse_mode: 'HTML' as const }),
         link_preview_options: linkPreview(article),
+        ...markup,
       },
     );
   }

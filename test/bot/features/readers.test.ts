@@ -7,6 +7,7 @@ import type { Section } from '../../../src/article/types.ts';
 import { refreshChannelNames } from '../../../src/bot/features/start.ts';
 import type { FakeMessage, UserSpec } from '../../../src/demo/bot-api-fake.ts';
 import { parseTelegramHtml } from '../../../src/demo/telegram-html.ts';
+import { createSender } from '../../../src/jobs/send.ts';
 import type { Newsbot } from '../../../src/main.ts';
 import { createSearchIndex, postedIndexDocs } from '../../../src/store/search-index.ts';
 import { CHANNEL, createTestBot, type TestBot, until } from '../../support/newsbot.ts';
@@ -240,6 +241,23 @@ describe('from a channel post to a follow', () => {
 
     const more = await press(reader, card!, /المزيد/);
     expect(valid(more)).toContain(derby.title);
+  });
+
+  it("keeps the button when an editor's edit rewrites the post", async () => {
+    const customs = articleOf(CUSTOMS);
+    const [post] = await t.posts.list(customs.id);
+    const stored = await t.articles.get(customs.id);
+    if (!post || !stored) throw new Error('no post');
+    expect(
+      await createSender(app.services).editPost(post, {
+        ...stored,
+        title: `${stored.title} (محدّث)`,
+      }),
+    ).toBe('ok');
+    const edited = t.fake.messages(CHANNEL.id).find((m) => m.message_id === post.messageId);
+    expect(edited?.edit_history.length).toBeGreaterThan(0);
+    const button = edited?.reply_markup?.inline_keyboard.flat()[0];
+    expect(button && 'url' in button ? button.url : '').toContain(`start=f_${customs.id}`);
   });
 
   it('answers a forged or unknown payload with a short notice, never running it', async () => {
