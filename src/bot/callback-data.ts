@@ -178,6 +178,24 @@ const KINDS = {
   },
   /** A follow's button under /unfollow: removes that follow. */
   unfollow: { prefix: 'u', fields: { followId: field.pattern(BASE64URL_12) } },
+  /** A section button under search results: the same query, in that section only. */
+  searchSection: {
+    prefix: 'ss',
+    fields: {
+      token: field.pattern(BASE64URL_12),
+      section: field.oneOf(
+        'politics',
+        'economy',
+        'sport',
+        'culture',
+        'technology',
+        'society',
+        'local',
+        'international',
+        'misc',
+      ),
+    },
+  },
   /** Under a deep-link /start: follow the topic of that article (features/start.ts). */
   topicFollow: { prefix: 'tf', fields: { articleId: field.pattern(ARTICLE_ID) } },
   /** Under a deep-link /start: the latest articles on that article's topic. */

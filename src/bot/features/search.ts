@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { Composer, GrammyError, InlineKeyboard } from 'grammy';
 import type { Redis } from 'ioredis';
 import type { Section } from '../../article/types.ts';
-import { SECTION_NAMES, SECTIONS, splitSection } from '../../search/sections.ts';
+import { isSection, SECTION_NAMES, SECTIONS, splitSection } from '../../search/sections.ts';
 import { makeSnippet, type SnippetPart, storyText } from '../../search/snippet.ts';
 import type { Services } from '../../services.ts';
 import type { StoredArticle } from '../../store/articles.ts';
@@ -111,6 +111,7 @@ export interface ArticleRow {
   source?: string;
   /** One line of the story around the matched words (the lead without a query). */
   snippet?: SnippetPart[];
+  section?: Section;
 }
 
 export { storyText };
@@ -176,6 +177,7 @@ export async function describeArticles(
       ...(link ? { link } : {}),
       ...(source ? { source: cutText(source, 60) } : {}),
       ...(snippet.length > 0 ? { snippet } : {}),
+      ...(isSection(article.section) ? { section: article.section } : {}),
     });
   });
   return rows;
@@ -309,7 +311,19 @@ export async function renderSearchPage(
   for (const [label, target] of buttons) {
     keyboard.text(label, callbackData.encode({ kind: 'searchPage', token, page: target }));
   }
-  return { html: markLines(lang, lines), ...(buttons.length > 0 ? { keyboard } : {}) };
+  // Without a filter, the sections of the first page's results, to narrow the search in one tap.
+  const sections = section || page > 0 ? [] : [...new Set(rows.flatMap((r) => r.section ?? []))];
+  if (sections.length > 0) {
+    keyboard.row();
+    for (const sec of sections.slice(0, 4)) {
+      keyboard.text(
+        `🏷 ${sectionLabel(sec, lang)}`,
+        callbackData.encode({ kind: 'searchSection', token, section: sec }),
+      );
+    }
+  }
+  const any = buttons.length > 0 || sections.length > 0;
+  return { html: markLines(lang, lines), ...(any ? { keyboard } : {}) };
 }
 
 // ---- the feature ---------------------------------------------------------------------------
@@ -405,6 +419,40 @@ export function createSearchFeature(
           throw err;
         }
       }
+      await ctx.answerCallbackQuery();
+    }),
+  );
+
+  c.use(
+    callbackData.on('searchSection', async (ctx) => {
+      const { token, section } = ctx.callbackData;
+      const taken = await limit('page', ctx.from.id);
+      if (!taken.ok) {
+        const sec = Math.max(1, Math.ceil(taken.retryAfterMs / 1000));
+        await ctx.answerCallbackQuery({ text: ctx.t.search.limited(sec) });
+        return;
+      }
+      const key = s.keys.searchQuery(token);
+      const json = await s.redis.get(key);
+      let stored: StoredQuery | undefined;
+      try {
+        stored = json === null ? undefined : (JSON.parse(json) as StoredQuery);
+      } catch {
+        stored = undefined;
+      }
+      if (!stored || typeof stored.q !== 'string') {
+        await ctx.answerCallbackQuery({ text: ctx.t.search.expired, show_alert: true });
+        return;
+      }
+      // The token now stands for the filtered search, so Next/Previous keep the section.
+      const next: StoredQuery = { q: stored.q, sec: section };
+      await s.redis.set(key, JSON.stringify(next), 'EX', QUERY_TTL_SECONDS);
+      const rendered = await renderSearchPage(s, stored.q, 0, ctx.lang, token, section);
+      await ctx.editMessageText(rendered.html, {
+        parse_mode: 'HTML',
+        link_preview_options: { is_disabled: true },
+        ...(rendered.keyboard ? { reply_markup: rendered.keyboard } : {}),
+      });
       await ctx.answerCallbackQuery();
     }),
   );

@@ -178,6 +178,22 @@ describe('results worth reading', () => {
     expect(eco).not.toContain(articleOf(DERBY).title);
     expect(eco).toContain('In section: Economy');
   });
+
+  it('offers the sections of the results as buttons, which narrow the search in place', async () => {
+    const user = newUser();
+    const reply = await t.ask(user, 'الترجي');
+    const labels = reply.reply_markup?.inline_keyboard.flat().map((b) => b.text) ?? [];
+    expect(labels).toEqual(expect.arrayContaining(['🏷 رياضة', '🏷 اقتصاد']));
+    const button = reply.reply_markup?.inline_keyboard.flat().find((b) => b.text === '🏷 اقتصاد');
+    if (!button || !('callback_data' in button)) throw new Error('no section button');
+    const edits = reply.edit_history.length;
+    t.fake.pressButton(user, reply, button.callback_data);
+    await t.fake.waitFor(() => reply.edit_history.length > edits);
+    const narrowed = t.fake.messages(user.id).find((m) => m.message_id === reply.message_id)!;
+    expect(valid(narrowed)).toContain(articleOf(INSURER).title);
+    expect(narrowed.text).not.toContain(articleOf(DERBY).title);
+    expect(narrowed.reply_markup).toBeUndefined();
+  });
 });
 
 describe('links that open', () => {
@@ -316,8 +332,9 @@ describe('/stats', () => {
     expect(text).toContain('\u2068موزاييك\u2069: 1');
     expect(text).toContain('رياضة: 1');
     expect(text).toContain('اقتصاد: 1');
-    // Searched three times above (plus the filtered ones): the top search.
-    expect(text).toMatch(/1\. \u2068حجز سياره\u2069 \(\d+\)/);
+    // Each searched four times above (filtered searches count their words).
+    expect(text).toMatch(/[12]\. \u2068حجز سياره\u2069 \(4\)/);
+    expect(text).toMatch(/[12]\. \u2068الترجي\u2069 \(4\)/);
     expect(text).toMatch(/متابعات جديدة: [1-9]/);
     expect(text).toContain('إرسالات فاشلة محفوظة: 0');
     const en = valid(await t.ask({ ...EDITOR, language_code: 'en' }, '/stats'));
