@@ -110,6 +110,10 @@ const schema = z.object({
   // Routes and digests (issue 12 §2–3): keyword alerts one subscriber gets per clock hour; the
   // rest wait for their digest (or the hourly catch-up).
   ALERTS_PER_HOUR: int(10, 1, 1000),
+  // Readers (issue 14): the follow button under channel posts; how often channel usernames
+  // are asked of Telegram again (getChat), so links follow a renamed or newly public channel.
+  POST_FOLLOW_BUTTON: bool(false),
+  CHANNEL_REFRESH_MINUTES: int(360, 0, 7 * 24 * 60),
 });
 
 /** Every variable, as the schema reads it: the token and the channels may be missing. */

@@ -3,7 +3,7 @@ import { type RunnerHandle, run } from '@grammyjs/runner';
 import { GrammyError, HttpError, type Transformer } from 'grammy';
 import type { UserFromGetMe } from 'grammy/types';
 import { createBot, UPDATE_TYPES } from './bot/create-bot.ts';
-import { setSubscriberCommands } from './bot/features/start.ts';
+import { refreshChannelNames, setCommandMenus } from './bot/features/start.ts';
 import { type Config, loadConfig, requireTelegram } from './config.ts';
 import { startHttpServer } from './http/server.ts';
 import { createWebhookRoute, setWebhook, type WebhookRoute } from './http/webhook.ts';
@@ -60,6 +60,7 @@ async function startOn(
   let webhook: WebhookRoute | undefined;
   let startWebhook: (() => Promise<void>) | undefined;
   let updates: UpdateStore | undefined;
+  let refresh: NodeJS.Timeout | undefined;
   if (config.ROLE !== 'worker') {
     // Our own getMe loop instead of grammY's bot.init(), which retries forever without a word.
     const botInfo =
@@ -78,7 +79,14 @@ async function startOn(
         : undefined;
     const bot = createBot(services, { botInfo, updates });
     await bot.init();
-    await setSubscriberCommands(bot.api, logger);
+    // Menus by role, and the channels' usernames for post links (asked again periodically).
+    await setCommandMenus(bot.api, services.config, logger);
+    await refreshChannelNames({ ...services, api: bot.api });
+    const every = services.config.CHANNEL_REFRESH_MINUTES * 60_000;
+    if (every > 0) {
+      refresh = setInterval(() => void refreshChannelNames({ ...services, api: bot.api }), every);
+      refresh.unref();
+    }
     if (botMode.mode === 'webhook') {
       webhook = createWebhookRoute(bot, botMode, logger);
       startWebhook = async () => {
@@ -136,6 +144,7 @@ async function startOn(
     services,
     workers,
     async stop() {
+      clearInterval(refresh);
       // Stop taking updates first. No deleteWebhook: the other instances behind the URL still
       // serve it, and with none left Telegram keeps the updates (24 h) for the next start.
       await webhook?.stop();

@@ -13,6 +13,7 @@ import { createRoutesFeature } from './features/routes.ts';
 import { createSearchFeature, createUserLimiter } from './features/search.ts';
 import { createSourcesFeature } from './features/sources.ts';
 import { createStartFeature } from './features/start.ts';
+import { createStatsFeature } from './features/stats.ts';
 import { createI18n } from './i18n.ts';
 import { createReplyGate } from './reply-gate.ts';
 
@@ -58,6 +59,8 @@ export function createBot(
   bot.use(createSourcesFeature(s));
   // Routes: /routes, /route add|remove and their buttons (editors only).
   bot.use(createRoutesFeature(s));
+  // Editors' /stats: posts per source and section, top searches, follows, failed sends.
+  bot.use(createStatsFeature(s));
   // Subscriber features; search last, as its plain-text catch-all takes any private text left.
   const limit = createUserLimiter(s);
   bot.use(createStartFeature(s));
@@ -79,6 +82,10 @@ export const UPDATE_TYPES = [
   'callback_query',
   'inline_query',
   'chosen_inline_result',
+  // The channel's own updates: its username (for post links) is refreshed when it changes.
+  'my_chat_member',
+  'channel_post',
+  'edited_channel_post',
 ] as const;
 
 /** An update this instance cannot take now: answer non-2xx so Telegram re-delivers it later. */

@@ -752,6 +752,36 @@ export class BotApiFake {
     return message;
   }
 
+  /**
+   * Opens a t.me link the way a Telegram client does. A deep link to this bot
+   * (https://t.me/<bot>?start=<payload>) starts the private chat with "/start <payload>"; the
+   * payload must be 1–64 characters of A–Z, a–z, 0–9, _ and - (https://core.telegram.org/bots/features#deep-linking).
+   * Any other link (another bot, a bad payload, not t.me) throws: a test should not rely on it.
+   */
+  openLink(from: UserSpec, url: string): Message {
+    const m = /^https:\/\/t\.me\/([A-Za-z][A-Za-z0-9_]{3,31})\?start=([^&#]*)$/.exec(url);
+    if (!m) throw new Error(`openLink: not a bot deep link: ${url}`);
+    if (m[1]?.toLowerCase() !== this.botInfo.username.toLowerCase())
+      throw new Error(`openLink: ${url} opens another bot`);
+    const payload = m[2] ?? '';
+    if (!/^[A-Za-z0-9_-]{1,64}$/.test(payload))
+      throw new Error(`openLink: Telegram would not pass the start parameter of ${url}`);
+    return this.userSends(from, `/start ${payload}`);
+  }
+
+  /**
+   * The owner gives a channel or group a public username, renames it, or (undefined) makes it
+   * private. Telegram sends the bot no update for this; getChat and later updates show it.
+   */
+  setChatUsername(chatId: number, username: string | undefined): void {
+    const rec = this.chats.get(chatId);
+    if (!rec || rec.chat.type === 'private') throw new Error(`setChatUsername: no chat ${chatId}`);
+    if (username !== undefined && !/^[A-Za-z][A-Za-z0-9_]{3,31}$/.test(username))
+      throw new Error(`setChatUsername: invalid username ${username}`);
+    const { username: _old, ...rest } = rec.chat as Chat & { username?: string };
+    rec.chat = (username === undefined ? rest : { ...rest, username }) as Chat;
+  }
+
   /** The user forwards a channel post to the bot; text comes from the stored post or `origin.text`. */
   userForwards(
     from: UserSpec,
@@ -1745,8 +1775,12 @@ export class BotApiFake {
     const lang = p.language_code ?? '';
     if (lang !== '' && !/^[a-z]{2}$/.test(lang)) throw bad('invalid language code specified');
     let chat = '';
-    if (scope.type.startsWith('chat'))
-      chat = String(this.requireChat(String(scope.chat_id ?? '')).chat.id);
+    if (scope.type.startsWith('chat')) {
+      const rec = this.requireChat(String(scope.chat_id ?? ''));
+      // As Telegram: a user who never opened the bot is a chat it cannot see.
+      if (rec.chat.type === 'private' && !rec.started) throw bad(CHAT_NOT_FOUND);
+      chat = String(rec.chat.id);
+    }
     const user = scope.type === 'chat_member' ? toInt(String(scope.user_id ?? '')) : '';
     return `${scope.type}:${chat}:${user}|${lang}`;
   }

@@ -3,14 +3,16 @@ import type { Api } from 'grammy';
 import { textsFor } from '../locales/index.ts';
 import type { Logger } from '../logger.ts';
 import type { RedisClient } from '../redis.ts';
+import { makeSnippet, type SnippetPart, storyText } from '../search/snippet.ts';
 import type { ArticleStore, StoredArticle } from '../store/articles.ts';
+import { readChannelNames } from '../store/channel-names.ts';
 import { type DigestStore, userTarget } from '../store/digests.ts';
 import type { FollowStore, Lang } from '../store/follows.ts';
 import type { Keys } from '../store/keys.ts';
 import type { Post } from '../store/posts.ts';
 import type { RateGate } from '../store/rate-gate.ts';
 import { articleToIndexDoc } from '../store/search-index.ts';
-import { isolate, markLines } from '../telegram/bidi.ts';
+import { FSI, isolate, markLines, PDI } from '../telegram/bidi.ts';
 import { escapeHtml, safeHref } from '../telegram/html.ts';
 import { postLink } from '../telegram/links.ts';
 import { stripUnsafeChars } from '../text/sanitize.ts';
@@ -41,6 +43,10 @@ export interface DmJob {
   link?: string;
   /** The follow that matched, as the user typed it. */
   query: string;
+  /** Who published the article. */
+  source?: string;
+  /** One line of the story around the follow's words (search/snippet.ts). */
+  snippet?: SnippetPart[];
   lang: Lang;
   /** Set after Telegram refused the HTML: send the plain-text version. */
   plain?: boolean;
@@ -66,7 +72,9 @@ function cut(s: string, max: number): string {
 }
 
 /** The alert's text: HTML, and the plain version for when Telegram refuses the HTML. */
-export function formatAlert(data: Pick<DmJob, 'title' | 'link' | 'query' | 'lang'>): {
+export function formatAlert(
+  data: Pick<DmJob, 'title' | 'link' | 'query' | 'lang' | 'source' | 'snippet'>,
+): {
   html: string;
   plain: string;
 } {
@@ -76,14 +84,45 @@ export function formatAlert(data: Pick<DmJob, 'title' | 'link' | 'query' | 'lang
   const title = isolate(cut(data.title, MAX_TITLE) || '…');
   const query = isolate(cut(data.query, MAX_QUERY));
   const href = data.link ? safeHref(data.link) : undefined;
+  const source = data.source ? isolate(cut(data.source, 60)) : undefined;
+  // Job data is read back from Redis: only well-formed parts are shown, each cut and escaped.
+  const parts = (Array.isArray(data.snippet) ? data.snippet : [])
+    .filter((p) => typeof p?.text === 'string')
+    .slice(0, 40)
+    .map((p) => ({ text: stripUnsafeChars(p.text).slice(0, 200), bold: p.bold === true }));
+  const snippetHtml = parts
+    .map((p) => (p.bold ? `<b>${escapeHtml(p.text)}</b>` : escapeHtml(p.text)))
+    .join('');
+  const snippetPlain = parts.map((p) => p.text).join('');
   const html = markLines(lang, [
     `${escapeHtml(t.head)} «${escapeHtml(query)}»:`,
     `<b>${escapeHtml(title)}</b>`,
+    ...(source ? [`📰 ${escapeHtml(source)}`] : []),
+    ...(snippetHtml ? [`${FSI}${snippetHtml}${PDI}`] : []),
     ...(href ? [`<a href="${escapeHtml(href)}">${escapeHtml(t.read)}</a>`] : []),
     escapeHtml(t.stop),
   ]);
-  const plain = markLines(lang, [`${t.head} «${query}»:`, title, ...(href ? [href] : []), t.stop]);
+  const plain = markLines(lang, [
+    `${t.head} «${query}»:`,
+    title,
+    ...(source ? [`📰 ${source}`] : []),
+    ...(snippetPlain ? [`${FSI}${snippetPlain}${PDI}`] : []),
+    ...(href ? [href] : []),
+    t.stop,
+  ]);
   return { html, plain };
+}
+
+/** A private-form post link (t.me/c/…) made public when the channel's username is known. */
+async function publicLink(
+  redis: RedisClient,
+  keys: Keys,
+  link: string | undefined,
+): Promise<string | undefined> {
+  const m = link ? /^https:\/\/t\.me\/c\/(\d{1,16})\/(\d+)$/.exec(link) : null;
+  if (!m) return link;
+  const username = (await readChannelNames(redis, keys)).get(`-100${m[1]}`);
+  return postLink('', Number(`-100${m[1]}`), Number(m[2]), username) ?? link;
 }
 
 /**
@@ -130,9 +169,25 @@ export function createAlertProcessor(deps: AlertDeps) {
   const { api, redis, keys, follows, gate, logger } = deps;
 
   async function match(job: Job<AlertJob>): Promise<{ followers: number; queued: number }> {
-    const { articleId, link } = job.data as MatchJob;
+    const { articleId } = job.data as MatchJob;
     const article = await deps.articles.get(articleId);
     if (!article) return { followers: 0, queued: 0 };
+    const link = await publicLink(redis, keys, (job.data as MatchJob).link);
+    const source = [article.publisher, article.source].find(
+      (x): x is string => typeof x === 'string' && x.trim() !== '',
+    );
+    const story = storyText(article);
+    // Followers of the same words share one snippet.
+    const snippets = new Map<string, SnippetPart[]>();
+    const snippetFor = (words: string[]): SnippetPart[] => {
+      const key = words.join(' ');
+      let parts = snippets.get(key);
+      if (!parts) {
+        parts = makeSnippet(story, words);
+        snippets.set(key, parts);
+      }
+      return parts;
+    };
     const matched = await follows.match(articleToIndexDoc(article, 0));
     const alerted = new Set(await redis.smembers(keys.alerted(articleId)));
     const fresh = matched.filter((f) => !alerted.has(String(f.userId)));
@@ -154,6 +209,8 @@ export function createAlertProcessor(deps: AlertDeps) {
             ...(link ? { link } : {}),
             query: f.query,
             lang: f.lang,
+            ...(source ? { source: cut(source, 60) } : {}),
+            snippet: snippetFor([...f.parsed.words, ...f.parsed.phrases.flat()]),
           } satisfies DmJob,
           opts: { jobId: dmJobId(articleId, f.userId) },
         })),

@@ -5,7 +5,7 @@ import type { ArticleStore, StoredArticle } from '../store/articles.ts';
 import type { Post, PostStore } from '../store/posts.ts';
 import type { RateGate } from '../store/rate-gate.ts';
 import { type PostJob, postJobId, type Queues } from './queues.ts';
-import { sendPostOnce } from './send.ts';
+import { createFollowButton, sendPostOnce } from './send.ts';
 import { classifySendError } from './telegram-errors.ts';
 
 export interface PublishDeps {
@@ -19,6 +19,8 @@ export interface PublishDeps {
   notifyEditors: (text: string) => Promise<void>;
   /** Runs after a post exists (search index, alerts); must be safe to run twice. */
   afterPost?: (post: Post, article: StoredArticle) => Promise<void>;
+  /** POST_FOLLOW_BUTTON: a follow button under each channel post (jobs/send.ts). */
+  config?: { POST_FOLLOW_BUTTON?: boolean };
 }
 
 /** Retry delay after the n-th transient failure (5xx, network): 200 ms doubling, at most a minute. */
@@ -39,6 +41,7 @@ export const MAX_TRANSIENT_FAILURES = 40;
  */
 export function createPostProcessor(deps: PublishDeps) {
   const { api, articles, posts, gate, logger } = deps;
+  const followButton = createFollowButton(api, deps.config?.POST_FOLLOW_BUTTON === true);
 
   return async (job: Job<PostJob>, token?: string): Promise<Post | { skipped: string }> => {
     const { articleId, chat } = job.data;
@@ -85,7 +88,7 @@ export function createPostProcessor(deps: PublishDeps) {
     }
     let sent: Awaited<ReturnType<typeof sendPostOnce>>;
     try {
-      sent = await sendPostOnce(api, chat, article, job.data);
+      sent = await sendPostOnce(api, chat, article, job.data, await followButton(article));
     } catch (err) {
       const failure = classifySendError(err);
       if (failure.kind !== 'transient' || failure.answered)

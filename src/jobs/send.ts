@@ -6,6 +6,8 @@ import type { Post } from '../store/posts.ts';
 import type { RateGate } from '../store/rate-gate.ts';
 import { parseTargetKey } from '../store/routes.ts';
 import { formatPost } from '../telegram/format.ts';
+import { startLink } from '../telegram/links.ts';
+import { followPayload, mainTopic } from '../telegram/topic.ts';
 import { classifySendError } from './telegram-errors.ts';
 
 // The one place that sends, edits or deletes a channel post, and the post-like previews editors
@@ -79,6 +81,7 @@ export async function sendPostOnce(
   target: string,
   article: Article,
   opts: { plain?: boolean; noPhoto?: boolean },
+  button?: FollowButton,
 ): Promise<{ message: Message; kind: Post['kind'] }> {
   const photo = article.imageUrl && !opts.noPhoto ? article.imageUrl : undefined;
   const formatted = formatPost(article, { caption: photo !== undefined });
@@ -90,10 +93,51 @@ export async function sendPostOnce(
     ...(thread === undefined ? {} : { message_thread_id: thread }),
   };
   const body = opts.plain ? formatted.plain : formatted.html;
+  const markup = button ? { reply_markup: { inline_keyboard: [[button]] } } : {};
   const message = photo
-    ? await api.sendPhoto(chat, photo, { caption: body, ...html })
-    : await api.sendMessage(chat, body, { ...html, link_preview_options: linkPreview(article) });
+    ? await api.sendPhoto(chat, photo, { caption: body, ...html, ...markup })
+    : await api.sendMessage(chat, body, {
+        ...html,
+        link_preview_options: linkPreview(article),
+        ...markup,
+      });
   return { message, kind };
+}
+
+/** A URL button under a channel post. */
+export interface FollowButton {
+  text: string;
+  url: string;
+}
+
+const FOLLOW_LABEL = '🔔 تابع';
+
+/**
+ * The optional follow button under channel posts (POST_FOLLOW_BUTTON): a deep link to the bot
+ * carrying the post's article (telegram/topic.ts), labelled with its main topic. The bot's
+ * username comes from one getMe per process; without it, posts go out without the button.
+ */
+export function createFollowButton(
+  api: Api,
+  enabled: boolean,
+): (article: Article) => Promise<FollowButton | undefined> {
+  let username: Promise<string | undefined> | undefined;
+  return async (article) => {
+    if (!enabled) return undefined;
+    const topic = mainTopic(article);
+    const payload = followPayload(article.id);
+    if (!topic || !payload) return undefined;
+    username ??= api.getMe().then(
+      (me) => me.username,
+      () => {
+        username = undefined;
+        return undefined;
+      },
+    );
+    const bot = await username;
+    const url = bot ? startLink(bot, payload) : undefined;
+    return url ? { text: `${FOLLOW_LABEL}: ${topic}`, url } : undefined;
+  };
 }
 
 export type EditResult = 'ok' | 'missing' | { error: string };
@@ -116,7 +160,17 @@ export interface Sender {
   deletePost(post: Post): Promise<EditResult>;
 }
 
-export function createSender({ api, gate }: { api: Api; gate: RateGate }): Sender {
+export function createSender({
+  api,
+  gate,
+  config,
+}: {
+  api: Api;
+  gate: RateGate;
+  /** POST_FOLLOW_BUTTON: an edit sends the follow button again (an edit without it drops it). */
+  config?: { POST_FOLLOW_BUTTON?: boolean };
+}): Sender {
+  const followButton = createFollowButton(api, config?.POST_FOLLOW_BUTTON === true);
   /** Waits (bounded) for a send slot in a chat the workers also post to. */
   async function takeSlot(chat: string): Promise<void> {
     const deadline = Date.now() + 20_000;
@@ -163,12 +217,15 @@ export function createSender({ api, gate }: { api: Api; gate: RateGate }): Sende
   }
 
   async function editOnce(post: Post, article: Article): Promise<void> {
+    const button = await followButton(article);
+    const markup = button ? { reply_markup: { inline_keyboard: [[button]] } } : {};
     await takeSlot(post.chat);
     if (post.kind === 'photo') {
       const caption = formatPost(article, { caption: true });
       await api.editMessageCaption(post.chatId, post.messageId, {
         caption: caption.html,
         parse_mode: 'HTML',
+        ...markup,
       });
       return;
     }
@@ -180,6 +237,7 @@ export function createSender({ api, gate }: { api: Api; gate: RateGate }): Sende
       {
         ...(post.kind === 'plain' ? {} : { parse_mode: 'HTML' as const }),
         link_preview_options: linkPreview(article),
+        ...markup,
       },
     );
   }

@@ -13,6 +13,36 @@ export interface StartTexts {
   lines: readonly string[];
   inline: (bot: string) => string;
   commands: readonly BotCommand[];
+  /** /help for editors: what they have beyond the subscriber commands. */
+  editorHello: string;
+  editorLines: readonly string[];
+  /** The menu for editors (private chat with an editor, and the editors' chat). */
+  editorCommands: readonly BotCommand[];
+  groupCommands: readonly BotCommand[];
+  /** A deep link from a channel post: `topic` is already escaped HTML. */
+  topic: (topic: string) => string;
+  followButton: string;
+  moreButton: string;
+  /** `topic` is already escaped HTML. */
+  moreHeader: (topic: string) => string;
+  badPayload: string;
+  /** The follow button under channel posts. */
+  postButton: string;
+}
+
+export interface StatsTexts {
+  header: (date: string) => string;
+  today: string;
+  week: string;
+  /** `n` posts in the period. */
+  posts: (n: number) => string;
+  bySource: string;
+  bySection: string;
+  noSection: string;
+  topSearches: string;
+  noSearches: string;
+  follows: (today: number, week: number) => string;
+  failed: (posts: number, alerts: number) => string;
 }
 
 export interface SearchTexts {
@@ -35,6 +65,8 @@ export interface SearchTexts {
   limited: (sec: number) => string;
   expired: string;
   unknown: string;
+  /** The section a search is limited to. */
+  inSection: (section: string) => string;
 }
 
 export interface FollowTexts {
@@ -244,6 +276,7 @@ export interface Texts {
   follow: FollowTexts;
   inline: InlineTexts;
   latest: LatestTexts;
+  stats: StatsTexts;
   sources: SourcesTexts;
   access: AccessTexts;
   routes: RoutesTexts;

@@ -1,7 +1,9 @@
+import type { Section } from '../article/types.ts';
 import { isIndexable } from '../text/query.ts';
 import { stemLight10 } from '../text/stem.ts';
 import { tokenize } from '../text/tokenize.ts';
 import { BODY, TITLE } from './codec.ts';
+import { isSection, sectionTerm } from './sections.ts';
 
 // What the index keeps of a doc: per term, whether it is in the title and/or the body. A term
 // is the normalised surface form `s:<token>`, or the light10 stem `m:<stem>` when it differs
@@ -13,6 +15,8 @@ export interface IndexDoc {
   text: string;
   /** When it was posted, ms since the epoch. */
   sentAt: number;
+  /** Its section, indexed as the posting list c:<section> so a section filter is cheap. */
+  section?: Section;
 }
 
 /** Longest doc id the index takes. */
@@ -47,7 +51,8 @@ export function checkDoc(doc: IndexDoc): IndexDoc {
   }
   const title = typeof doc.title === 'string' ? doc.title : '';
   const text = typeof doc.text === 'string' ? doc.text : '';
-  return { id, title, text, sentAt: Math.floor(sentAt) };
+  const section = isSection(doc.section) ? doc.section : undefined;
+  return { id, title, text, sentAt: Math.floor(sentAt), ...(section ? { section } : {}) };
 }
 
 /** Maps a token to its index terms (none for a stopword), remembering recent tokens. */
@@ -87,10 +92,11 @@ export function tokenTerms(token: string): readonly string[] {
 
 /** The terms of one doc with their TITLE/BODY flags, at most MAX_DOC_TERMS of them. */
 export function docTerms(
-  doc: { title: string; text: string },
+  doc: { title: string; text: string; section?: Section },
   cache: TermCache,
 ): Map<string, number> {
   const terms = new Map<string, number>();
+  if (isSection(doc.section)) terms.set(sectionTerm(doc.section), TITLE);
   const add = (text: string, flag: number): void => {
     for (const token of tokenize(text)) {
       for (const term of cache.termsOf(token)) {

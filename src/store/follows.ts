@@ -1,5 +1,7 @@
 import { createHash } from 'node:crypto';
+import type { Section } from '../article/types.ts';
 import type { RedisClient } from '../redis.ts';
+import { isSection } from '../search/sections.ts';
 import {
   isEmptyQuery,
   isIndexable,
@@ -41,6 +43,8 @@ export interface Follow {
   /** Terms this follow is listed under (followTerm keys). */
   anchors: string[];
   createdAt: string;
+  /** Only articles of this section match ("/follow رياضة: الترجي"). */
+  section?: Section;
 }
 
 export type AddFollowResult =
@@ -70,11 +74,15 @@ export function anchorTerms(p: ParsedQuery): string[] {
   return phraseWord === undefined ? [] : [phraseWord];
 }
 
-/** Stable id of a parsed query: word order and repeats do not matter, phrases keep their order. */
-export function followId(p: ParsedQuery): string {
+/**
+ * Stable id of a parsed query (and section): word order and repeats do not matter, phrases
+ * keep their order. Without a section the id is what it always was.
+ */
+export function followId(p: ParsedQuery, section?: Section): string {
   const canonical = JSON.stringify({
     w: [...new Set(p.words)].sort(),
     p: p.phrases.map((ph) => ph.join(' ')).sort(),
+    ...(isSection(section) ? { s: section } : {}),
   });
   return createHash('sha256').update(canonical).digest('base64url').slice(0, 12);
 }
@@ -135,18 +143,25 @@ export function createFollowStore({
     list,
 
     /** Saves a follow of `query` (already checked for length and control characters). */
-    async add(userId: number, query: string, lang: Lang): Promise<AddFollowResult> {
+    async add(
+      userId: number,
+      query: string,
+      lang: Lang,
+      section?: Section,
+    ): Promise<AddFollowResult> {
       const parsed = parseQuery(query);
       const anchors = anchorTerms(parsed);
       if (isEmptyQuery(parsed) || anchors.length === 0) return { ok: false, reason: 'empty' };
+      const sec = isSection(section) ? section : undefined;
       const follow: Follow = {
-        id: followId(parsed),
+        id: followId(parsed, sec),
         userId,
         query,
         parsed,
         lang,
         anchors,
         createdAt: new Date().toISOString(),
+        ...(sec ? { section: sec } : {}),
       };
       const res = await addScript(
         redis,
@@ -184,7 +199,7 @@ export function createFollowStore({
      * The follows a doc matches, at most one per user (their oldest matching follow). Only the
      * follows anchored on one of the doc's terms are loaded and checked.
      */
-    async match(doc: { title: string; text: string }): Promise<Follow[]> {
+    async match(doc: { title: string; text: string; section?: Section }): Promise<Follow[]> {
       const prepared = prepareDoc(doc);
       const terms = docLookupTerms(prepared);
       if (terms.length === 0) return [];
@@ -208,6 +223,7 @@ export function createFollowStore({
           if (err) throw err;
           const f = parseFollow(typeof json === 'string' ? json : null);
           if (!f || !matchesPrepared(f.parsed, prepared)) continue;
+          if (f.section !== undefined && f.section !== doc.section) continue;
           const seen = byUser.get(f.userId);
           if (!seen || f.createdAt < seen.createdAt) byUser.set(f.userId, f);
         }

@@ -1,7 +1,9 @@
+import type { Section } from '../article/types.ts';
 import { type RedisClient, scanKeys as scanRedisKeys } from '../redis.ts';
 import {
   appendPosting,
   createListBuilder,
+  decodePostings,
   decodeRecord,
   encodeRecord,
   finishList,
@@ -9,7 +11,16 @@ import {
   type Postings,
 } from '../search/codec.ts';
 import { clampInt, cleanQuery, findCandidates, planQuery } from '../search/plan.ts';
-import { pickTop, type Ranked, topRanked } from '../search/rank.ts';
+import {
+  byRank,
+  byRecency,
+  closeness,
+  pickTop,
+  type Ranked,
+  TIE_POOL,
+  topRanked,
+} from '../search/rank.ts';
+import { isSection, sectionTerm } from '../search/sections.ts';
 import { withoutDocs } from '../search/sets.ts';
 import {
   checkDoc,
@@ -56,6 +67,13 @@ export interface SearchResult {
 export interface SearchOptions {
   limit?: number;
   offset?: number;
+  /** Only articles of this section. */
+  section?: Section;
+  /**
+   * Break ties at one score by how closely the query words stand in the title (default true);
+   * false keeps the older tie-break (recency alone), for bench/known-item.ts's baseline.
+   */
+  closeness?: boolean;
 }
 
 /** Title and text of an indexed doc, for checking phrases; undefined when it is gone. */
@@ -89,12 +107,13 @@ local function forget(idKey, id)
   redis.call('SETBIT', g .. 'dead', o, 1)
   redis.call('HDEL', g .. 'late', old)
   redis.call('HDEL', g .. 'd:' .. math.floor(o / 128), o % 128)
+  redis.call('HDEL', g .. 't:' .. math.floor(o / 128), o % 128)
   redis.call('DECR', g .. 'live')
   return 1
 end
 `;
 
-// KEYS: gen. ARGV: key template, id, sentAt, id bucket, then term, flags pairs.
+// KEYS: gen. ARGV: key template, id, sentAt, id bucket, title, then term, flags pairs.
 // One script, so the doc number and every append to a posting list happen in order even with
 // several workers adding at once (the delta needs the list's last doc number). It writes the
 // record and posting formats of search/codec.ts (encodeRecord, appendPosting) in Lua.
@@ -108,6 +127,7 @@ forget(idKey, id)
 local n = redis.call('INCR', g .. 'next')
 redis.call('HSET', idKey, id, n)
 redis.call('HSET', g .. 'd:' .. math.floor(n / 128), n % 128, sent .. ':' .. id)
+if ARGV[5] ~= '' then redis.call('HSET', g .. 't:' .. math.floor(n / 128), n % 128, ARGV[5]) end
 redis.call('INCR', g .. 'live')
 local max = tonumber(redis.call('GET', g .. 'max') or '0')
 if tonumber(sent) >= max then
@@ -117,7 +137,7 @@ else
 end
 local head = string.char(math.floor(n / 16777216) % 256, math.floor(n / 65536) % 256,
   math.floor(n / 256) % 256, n % 256)
-for i = 5, #ARGV, 2 do
+for i = 6, #ARGV, 2 do
   local key = g .. ARGV[i]
   local h = redis.call('GETRANGE', key, 0, 3)
   local last = 0
@@ -155,7 +175,38 @@ return forget(g .. 'i:' .. ARGV[3], ARGV[2])
 
 /** The index's view of a stored article: its title, and its summary and story as the text. */
 export function articleToIndexDoc(a: StoredArticle, sentAt: number): IndexDoc {
-  return { id: a.id, title: a.title, text: [...a.summary, ...a.paragraphs].join('\n'), sentAt };
+  return {
+    id: a.id,
+    title: a.title,
+    text: [...a.summary, ...a.paragraphs].join('\n'),
+    sentAt,
+    ...(isSection(a.section) ? { section: a.section } : {}),
+  };
+}
+
+/** Longest title kept for the closeness tie-break (a real headline is far shorter). */
+const MAX_INDEX_TITLE = 300;
+
+/** Docs of `a` that are also in `b`, keeping `a`'s scores (a filter, not a match). */
+function keepIn(a: Postings, b: Postings): Postings {
+  const docs = new Uint32Array(Math.min(a.docs.length, b.docs.length));
+  const scores = new Uint8Array(docs.length);
+  let i = 0;
+  let j = 0;
+  let n = 0;
+  while (i < a.docs.length && j < b.docs.length) {
+    const x = a.docs[i] ?? 0;
+    const y = b.docs[j] ?? 0;
+    if (x < y) i++;
+    else if (y < x) j++;
+    else {
+      docs[n] = x;
+      scores[n++] = a.scores[i] ?? 0;
+      i++;
+      j++;
+    }
+  }
+  return { docs: docs.subarray(0, n), scores: scores.subarray(0, n) };
 }
 
 // FNV-1a over UTF-16 units: spreads ids over the id HASHes.
@@ -208,26 +259,43 @@ export function createSearchIndex({
   const currentGen = async (): Promise<string> => (await redis.get(keys.searchGen)) ?? '0';
 
   const docKey = (g: string, doc: number): string => `${g}d:${doc >>> DOC_BUCKET_SHIFT}`;
+  const titleKey = (g: string, doc: number): string => `${g}t:${doc >>> DOC_BUCKET_SHIFT}`;
 
-  /** The `n` best of `cands` (search/rank.ts), their records read from generation `g`. */
+  /**
+   * The `n` best of `cands` (search/rank.ts), their records (and, to break ties by closeness
+   * to `words`, their titles) read from generation `g`. No words: recency alone.
+   */
   async function rankTop(
     g: string,
     cands: Postings,
     n: number,
     late: ReadonlyMap<number, number>,
+    words: readonly string[],
   ): Promise<Ranked[]> {
-    const picked = pickTop(cands, n, late);
+    const close = words.length > 0;
+    const picked = pickTop(cands, n, late, close ? TIE_POOL : 0);
     if (picked.length === 0) return [];
     const pipeline = redis.pipeline();
-    for (const { doc } of picked) pipeline.hget(docKey(g, doc), String(doc & DOC_BUCKET_MASK));
+    for (const { doc } of picked) {
+      const field = String(doc & DOC_BUCKET_MASK);
+      pipeline.hget(docKey(g, doc), field);
+      if (close) pipeline.hget(titleKey(g, doc), field);
+    }
     const rows = (await pipeline.exec()) ?? [];
+    const step = close ? 2 : 1;
     const ranked: Ranked[] = [];
     picked.forEach(({ doc, score }, i) => {
-      const row = rows[i]?.[1];
+      const row = rows[i * step]?.[1];
       if (typeof row !== 'string') return; // removed meanwhile
-      ranked.push({ doc, score, ...decodeRecord(row) });
+      const title = close ? rows[i * step + 1]?.[1] : undefined;
+      ranked.push({
+        doc,
+        score,
+        ...decodeRecord(row),
+        ...(typeof title === 'string' ? { closeness: closeness(words, title) } : {}),
+      });
     });
-    return topRanked(ranked, n);
+    return topRanked(ranked, n, close ? byRank : byRecency);
   }
 
   /**
@@ -242,11 +310,12 @@ export function createSearchIndex({
     late: ReadonlyMap<number, number>,
     offset: number,
     limit: number,
+    words: readonly string[],
   ): Promise<{ total: number; hits: SearchHit[] }> {
     const need = offset + limit;
     const toHit = (r: Ranked): SearchHit => ({ id: r.id, score: r.score, sentAt: r.sentAt });
     if (phrases.length === 0) {
-      const top = await rankTop(g, cands, need, late);
+      const top = await rankTop(g, cands, need, late, words);
       return { total: cands.docs.length, hits: top.slice(offset).map(toHit) };
     }
     const verdicts = new Map<number, boolean>();
@@ -254,7 +323,7 @@ export function createSearchIndex({
     let pool = cands;
     let n = need;
     for (;;) {
-      const top = await rankTop(g, pool, n, late);
+      const top = await rankTop(g, pool, n, late, words);
       const unchecked = top
         .filter((r) => !verdicts.has(r.doc))
         .slice(0, MAX_PHRASE_CHECKS - verdicts.size);
@@ -289,27 +358,35 @@ export function createSearchIndex({
     if (isEmptyQuery(p)) return NONE;
     const limit = clampInt(opts.limit, 1, MAX_LIMIT, DEFAULT_LIMIT);
     const offset = clampInt(opts.offset, 0, MAX_OFFSET, 0);
-    const result = await searchPage(p, offset, limit);
+    const section = isSection(opts.section) ? opts.section : undefined;
+    const result = await searchPage(p, offset, limit, section, opts.closeness !== false);
     // Past MAX_OFFSET the page is empty rather than a repeat of the last one allowed.
     return typeof opts.offset === 'number' && opts.offset > MAX_OFFSET
       ? { ...result, hits: [] }
       : result;
   }
 
-  async function searchPage(p: ParsedQuery, offset: number, limit: number): Promise<SearchResult> {
+  async function searchPage(
+    p: ParsedQuery,
+    offset: number,
+    limit: number,
+    section: Section | undefined,
+    close: boolean,
+  ): Promise<SearchResult> {
     const plan = planQuery(p);
     if (plan === undefined) return NONE;
     const g = keys.searchBase(await currentGen());
+    const terms = section ? [...plan.terms, sectionTerm(section)] : plan.terms;
     const [listsReply, deadReply, lateReply] =
       (await redis
         .pipeline()
-        .mgetBuffer(...plan.terms.map((t) => g + t))
+        .mgetBuffer(...terms.map((t) => g + t))
         .getBuffer(`${g}dead`)
         .hgetall(`${g}late`)
         .exec()) ?? [];
     for (const reply of [listsReply, deadReply, lateReply]) if (reply?.[0]) throw reply[0];
     const buffers = (listsReply?.[1] ?? []) as (Buffer | null)[];
-    const lists = new Map(plan.terms.map((t, i) => [t, buffers[i] ?? null]));
+    const lists = new Map(terms.map((t, i) => [t, buffers[i] ?? null]));
     const dead = (deadReply?.[1] ?? null) as Buffer | null;
     const late = new Map<number, number>();
     for (const [doc, sent] of Object.entries((lateReply?.[1] ?? {}) as Record<string, string>)) {
@@ -317,17 +394,26 @@ export function createSearchIndex({
     }
 
     const cands = findCandidates(plan, lists, dead);
-    const first = await page(g, cands.all, plan.phrases, late, offset, limit);
+    const inSection = section ? decodePostings(lists.get(sectionTerm(section)), true) : undefined;
+    const only = (c: Postings): Postings => (inSection ? keepIn(c, inSection) : c);
+    const words = close ? [...p.words, ...p.phrases.flat()] : [];
+    const first = await page(g, only(cands.all), plan.phrases, late, offset, limit, words);
     if (first.total > 0) return { mode: 'all', ...first };
     const any = cands.any();
     if (any === undefined) return NONE;
-    const second = await page(g, any, plan.phrases, late, offset, limit);
+    const second = await page(g, only(any), plan.phrases, late, offset, limit, words);
     return second.total > 0 ? { mode: 'any', ...second } : NONE;
   }
 
   async function add(doc: IndexDoc): Promise<void> {
     const d = checkDoc(doc);
-    const args: (string | number)[] = [template, d.id, d.sentAt, idBucket(d.id)];
+    const args: (string | number)[] = [
+      template,
+      d.id,
+      d.sentAt,
+      idBucket(d.id),
+      d.title.slice(0, MAX_INDEX_TITLE),
+    ];
     for (const [term, flags] of docTerms(d, termCache)) args.push(term, flags);
     await addScript(redis, [keys.searchGen], args);
   }
@@ -356,6 +442,7 @@ export function createSearchIndex({
     const dead: number[] = [];
     let idFields = new Map<number, string[]>();
     let records: string[] = [];
+    let titles: string[] = [];
     let recordBucket = 1;
     let n = 0;
     let live = 0;
@@ -372,10 +459,16 @@ export function createSearchIndex({
       queued = 0;
     };
     const queueRecords = (): void => {
-      if (records.length === 0) return;
-      pipeline.hset(`${g}d:${recordBucket}`, ...records);
-      queued++;
-      records = [];
+      if (records.length > 0) {
+        pipeline.hset(`${g}d:${recordBucket}`, ...records);
+        queued++;
+        records = [];
+      }
+      if (titles.length > 0) {
+        pipeline.hset(`${g}t:${recordBucket}`, ...titles);
+        queued++;
+        titles = [];
+      }
     };
     const queueIds = (): void => {
       for (const [bucket, fields] of idFields) pipeline.hset(`${g}i:${bucket}`, ...fields);
@@ -397,7 +490,8 @@ export function createSearchIndex({
         dead.push(old);
         late.delete(old);
         pipeline.hdel(docKey(g, old), String(old & DOC_BUCKET_MASK));
-        queued++;
+        pipeline.hdel(titleKey(g, old), String(old & DOC_BUCKET_MASK));
+        queued += 2;
         live--;
       }
       ids.set(doc.id, n);
@@ -411,6 +505,8 @@ export function createSearchIndex({
         recordBucket = bucket;
       }
       records.push(String(n & DOC_BUCKET_MASK), encodeRecord(doc.sentAt, doc.id));
+      if (doc.title !== '')
+        titles.push(String(n & DOC_BUCKET_MASK), doc.title.slice(0, MAX_INDEX_TITLE));
       const idb = idBucket(doc.id);
       const fields = idFields.get(idb);
       if (fields) fields.push(doc.id, String(n));

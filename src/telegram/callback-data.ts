@@ -1,3 +1,4 @@
+import { SECTIONS } from '../article/types.ts';
 // Button data as named kinds with typed fields, instead of strings built in one place and
 // mirrored by a regex in another. The wire form stays the short "prefix:field:field" that the
 // buttons already carry, so buttons sent before a deploy keep working. Callback data comes
@@ -169,6 +170,15 @@ const KINDS = {
       action: field.oneOf(...PREVIEW_ACTIONS),
     },
   },
+  /** A section button under search results: the same query, in that section only. */
+  searchSection: {
+    prefix: 'ss',
+    fields: { token: field.pattern(BASE64URL_12), section: field.oneOf(...SECTIONS) },
+  },
+  /** Under a deep-link /start: follow the topic of that article (features/start.ts). */
+  topicFollow: { prefix: 'tf', fields: { articleId: field.pattern(ARTICLE_ID) } },
+  /** Under a deep-link /start: the latest articles on that article's topic. */
+  topicMore: { prefix: 'tm', fields: { articleId: field.pattern(ARTICLE_ID) } },
   /** A route's buttons under /routes: pause, resume or remove it. */
   route: {
     prefix: 'rt',

@@ -114,6 +114,22 @@ describe('follow store', () => {
     expect(matched.find((f) => f.userId === 2)?.lang).toBe('en');
   });
 
+  it('matches a follow with a section only on articles of that section', async () => {
+    await store.add(51, 'شمخاني', 'ar', 'international');
+    await store.add(52, 'شمخاني', 'ar', 'sport');
+    await store.add(53, 'شمخاني', 'ar');
+    const users = async (doc: typeof fixtureDoc & { section?: 'international' }) =>
+      (await store.match(doc))
+        .map((f) => f.userId)
+        .filter((u) => u > 50 && u < 60)
+        .sort();
+    expect(await users({ ...fixtureDoc, section: 'international' })).toEqual([51, 53]);
+    expect(await users(fixtureDoc)).toEqual([53]);
+    // The same words in another section are another follow; without one, the id is unchanged.
+    expect(await store.add(53, 'شمخاني', 'ar', 'sport')).toMatchObject({ ok: true });
+    expect(followId(parseQuery('شمخاني'))).not.toBe(followId(parseQuery('شمخاني'), 'sport'));
+  });
+
   it('refuses duplicates, stopword-only follows, and more than the cap', async () => {
     const user = 10;
     expect(await store.add(user, 'طهران', 'ar')).toMatchObject({ ok: true });

@@ -1,6 +1,8 @@
 import { Composer, GrammyError, InlineKeyboard } from 'grammy';
+import { SECTION_NAMES, splitSection } from '../../search/sections.ts';
 import type { Services } from '../../services.ts';
 import { type Follow, followId } from '../../store/follows.ts';
+import { createReaderStats, type ReaderStats } from '../../store/reader-stats.ts';
 import { isolate } from '../../telegram/bidi.ts';
 import { escapeHtml } from '../../telegram/html.ts';
 import { parseQuery } from '../../text/query.ts';
@@ -22,26 +24,32 @@ import {
 
 const shown = (q: string) => escapeHtml(isolate(cutText(q, 80)));
 
+/** A follow as the reader typed it, its section (if any) named first: "رياضة: الترجي". */
+function label(f: Pick<Follow, 'query' | 'section'>, lang: Lang): string {
+  return f.section ? `${SECTION_NAMES[f.section][lang]}: ${f.query}` : f.query;
+}
+
 function html(lang: Lang, lines: string[]) {
   return markLines(lang, lines);
 }
 
 /** One button per follow; pressing it removes that follow. */
-function unfollowKeyboard(follows: Follow[]): InlineKeyboard {
+function unfollowKeyboard(follows: Follow[], lang: Lang): InlineKeyboard {
   const kb = new InlineKeyboard();
   for (const f of follows)
     kb.text(
-      `✖ ${cutText(f.query, 40)}`,
+      `✖ ${cutText(label(f, lang), 40)}`,
       callbackData.encode({ kind: 'unfollow', followId: f.id }),
     ).row();
   return kb;
 }
 
 export function createFollowFeature(
-  s: Pick<Services, 'follows' | 'redis' | 'keys'>,
-  deps: { limit?: UserLimiter } = {},
+  s: Pick<Services, 'follows' | 'redis' | 'keys'> & { config?: { TIME_ZONE: string } },
+  deps: { limit?: UserLimiter; stats?: ReaderStats } = {},
 ): Composer<BotContext> {
   const limit = deps.limit ?? createUserLimiter(s);
+  const stats = deps.stats ?? createReaderStats({ ...s, timeZone: s.config?.TIME_ZONE ?? 'UTC' });
   const c = new Composer<BotContext>();
 
   c.chatType(['group', 'supergroup']).command(['follow', 'unfollow', 'following'], async (ctx) => {
@@ -66,7 +74,9 @@ export function createFollowFeature(
         await ctx.reply(limitedText(lang, taken.retryAfterMs), { parse_mode: 'HTML' });
       return;
     }
-    const checked = checkQuery(words);
+    // "رياضة: الترجي" follows the words in one section only.
+    const { section, rest } = splitSection(words);
+    const checked = checkQuery(rest);
     if (!checked.ok) {
       await ctx.reply(
         checked.reason === 'empty'
@@ -76,13 +86,14 @@ export function createFollowFeature(
       );
       return;
     }
-    const res = await s.follows.add(ctx.from.id, checked.query, lang);
+    const res = await s.follows.add(ctx.from.id, checked.query, lang, section);
     let line: string;
     if (res.ok) {
+      await stats.followed();
       const count = (await s.follows.list(ctx.from.id)).length;
-      line = t.added(shown(res.follow.query), count);
+      line = t.added(shown(label(res.follow, lang)), count);
     } else if (res.reason === 'exists') {
-      line = t.exists(shown(res.follow?.query ?? checked.query));
+      line = t.exists(shown(label(res.follow ?? { query: checked.query }, lang)));
     } else if (res.reason === 'limit') {
       line = escapeHtml(t.limit);
     } else {
@@ -99,7 +110,10 @@ export function createFollowFeature(
       await ctx.reply(html(lang, [escapeHtml(t.none)]), { parse_mode: 'HTML' });
       return;
     }
-    const lines = [escapeHtml(t.list), ...follows.map((f, i) => `${i + 1}. ${shown(f.query)}`)];
+    const lines = [
+      escapeHtml(t.list),
+      ...follows.map((f, i) => `${i + 1}. ${shown(label(f, lang))}`),
+    ];
     lines.push('', escapeHtml(t.unfollowHint));
     await ctx.reply(html(lang, lines), { parse_mode: 'HTML' });
   });
@@ -109,11 +123,15 @@ export function createFollowFeature(
     const t = ctx.t.follow;
     const words = ctx.match.trim();
     if (words !== '') {
-      const checked = checkQuery(words);
+      const { section, rest } = splitSection(words);
+      const checked = checkQuery(rest);
       if (checked.ok) {
-        const removed = await s.follows.remove(ctx.from.id, followId(parseQuery(checked.query)));
+        const id = followId(parseQuery(checked.query), section);
+        const removed = await s.follows.remove(ctx.from.id, id);
         if (removed) {
-          await ctx.reply(html(lang, [t.removed(shown(removed.query))]), { parse_mode: 'HTML' });
+          await ctx.reply(html(lang, [t.removed(shown(label(removed, lang)))]), {
+            parse_mode: 'HTML',
+          });
           return;
         }
       }
@@ -127,7 +145,7 @@ export function createFollowFeature(
       words !== '' ? [t.notFollowing(shown(words)), escapeHtml(t.pick)] : [escapeHtml(t.pick)];
     await ctx.reply(html(lang, lines), {
       parse_mode: 'HTML',
-      reply_markup: unfollowKeyboard(follows),
+      reply_markup: unfollowKeyboard(follows, lang),
     });
   });
 
@@ -139,12 +157,18 @@ export function createFollowFeature(
       const follows = await s.follows.list(ctx.from.id);
       const text =
         follows.length === 0
-          ? html(lang, [...(removed ? [t.removed(shown(removed.query))] : []), escapeHtml(t.none)])
-          : html(lang, [...(removed ? [t.removed(shown(removed.query))] : []), escapeHtml(t.pick)]);
+          ? html(lang, [
+              ...(removed ? [t.removed(shown(label(removed, lang)))] : []),
+              escapeHtml(t.none),
+            ])
+          : html(lang, [
+              ...(removed ? [t.removed(shown(label(removed, lang)))] : []),
+              escapeHtml(t.pick),
+            ]);
       try {
         await ctx.editMessageText(text, {
           parse_mode: 'HTML',
-          ...(follows.length > 0 ? { reply_markup: unfollowKeyboard(follows) } : {}),
+          ...(follows.length > 0 ? { reply_markup: unfollowKeyboard(follows, lang) } : {}),
         });
       } catch (err) {
         if (!(err instanceof GrammyError && /message is not modified/i.test(err.description))) {

@@ -1,13 +1,23 @@
 import { Composer } from 'grammy';
 import type { InlineQueryResultArticle } from 'grammy/types';
+import { makeSnippet } from '../../search/snippet.ts';
 import type { Services } from '../../services.ts';
 import type { StoredArticle } from '../../store/articles.ts';
 import { MAX_OFFSET } from '../../store/search-index.ts';
 import { formatPost } from '../../telegram/format.ts';
+import { safeHref } from '../../telegram/html.ts';
 import type { BotContext } from '../context.ts';
 import type { Lang } from '../i18n.ts';
 import { latestArticles } from './latest.ts';
-import { checkQuery, createUserLimiter, cutText, formatDate, type UserLimiter } from './search.ts';
+import {
+  checkQuery,
+  createUserLimiter,
+  cutText,
+  formatDate,
+  queryWords,
+  storyText,
+  type UserLimiter,
+} from './search.ts';
 
 // Inline mode: "@bot words" in any chat lists matching articles; the chosen one is sent as the
 // formatted post (the same HTML as in the channel). An empty query lists the latest posts.
@@ -21,17 +31,29 @@ export const INLINE_CACHE_SECONDS = 30;
 const resultId = (id: string): string | undefined =>
   Buffer.byteLength(id, 'utf8') <= 64 && id !== '' ? id : undefined;
 
-function toResult(article: StoredArticle, sentAt: number, timeZone: string, lang: Lang) {
+function toResult(
+  article: StoredArticle,
+  sentAt: number,
+  timeZone: string,
+  lang: Lang,
+  words: readonly string[],
+) {
   const id = resultId(article.id);
   if (!id) return undefined;
   const post = formatPost(article);
   const date = formatDate(sentAt, lang, timeZone);
-  const summary = cutText(Array.isArray(article.summary) ? article.summary.join(' ') : '', 120);
+  const source = cutText(article.publisher ?? article.source ?? '', 40);
+  // A description is plain text: the line around the matched words, without bold.
+  const line = makeSnippet(storyText(article), words, 120)
+    .map((p) => p.text)
+    .join('');
+  const thumb = article.imageUrl ? safeHref(article.imageUrl) : undefined;
   const result: InlineQueryResultArticle = {
     type: 'article',
     id,
     title: cutText(article.title, 120) || '…',
-    description: [date, summary].filter(Boolean).join(' · '),
+    description: [[source, date].filter(Boolean).join(' · '), line].filter(Boolean).join('\n'),
+    ...(thumb ? { thumbnail_url: thumb } : {}),
     input_message_content: {
       message_text: post.html,
       parse_mode: 'HTML',
@@ -71,6 +93,7 @@ export function createInlineFeature(
 
     let items: { id: string; sentAt: number }[];
     let more: boolean;
+    let words: string[] = [];
     if (query.trim() === '') {
       items = await latestArticles(s, INLINE_PAGE + 1, offset);
       more = items.length > INLINE_PAGE;
@@ -80,6 +103,7 @@ export function createInlineFeature(
         await refuse(checked.reason === 'empty' ? t.none : t.refused);
         return;
       }
+      words = queryWords(checked.query);
       const result = await s.search.search(checked.query, { offset, limit: INLINE_PAGE + 1 });
       items = result.hits;
       more = result.hits.length > INLINE_PAGE;
@@ -89,7 +113,9 @@ export function createInlineFeature(
     const results: InlineQueryResultArticle[] = [];
     items.forEach((item, i) => {
       const article = articles[i];
-      const r = article ? toResult(article, item.sentAt, s.config.TIME_ZONE, lang) : undefined;
+      const r = article
+        ? toResult(article, item.sentAt, s.config.TIME_ZONE, lang, words)
+        : undefined;
       if (r) results.push(r);
     });
     const next = offset + INLINE_PAGE;

@@ -17,9 +17,10 @@ export async function latestArticles(
   return s.posts.timeline({ count, offset });
 }
 
-/** /latest: the ten newest posts, each with its headline, date and link. */
+/** /latest: the ten newest posts, each with headline and link, source and date, and its lead. */
 export function createLatestFeature(
-  s: Pick<Services, 'articles' | 'posts' | 'channels' | 'config'>,
+  s: Pick<Services, 'articles' | 'posts' | 'channels' | 'config'> &
+    Partial<Pick<Services, 'redis' | 'keys'>>,
 ): Composer<BotContext> {
   const c = new Composer<BotContext>();
   c.command('latest', async (ctx) => {

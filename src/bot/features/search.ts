@@ -1,13 +1,18 @@
 import { randomBytes } from 'node:crypto';
 import { Composer, GrammyError, InlineKeyboard } from 'grammy';
+import type { Section } from '../../article/types.ts';
 import type { RedisClient } from '../../redis.ts';
+import { isSection, SECTION_NAMES, SECTIONS, splitSection } from '../../search/sections.ts';
+import { makeSnippet, type SnippetPart, storyText } from '../../search/snippet.ts';
 import type { Services } from '../../services.ts';
 import type { StoredArticle } from '../../store/articles.ts';
+import { readChannelNames } from '../../store/channel-names.ts';
 import type { Keys } from '../../store/keys.ts';
 import type { Post } from '../../store/posts.ts';
+import { createReaderStats, type ReaderStats } from '../../store/reader-stats.ts';
 import { defineScript } from '../../store/script.ts';
 import { MAX_OFFSET, type SearchResult } from '../../store/search-index.ts';
-import { isolate } from '../../telegram/bidi.ts';
+import { FSI, isolate, PDI } from '../../telegram/bidi.ts';
 import { escapeHtml, safeHref } from '../../telegram/html.ts';
 import { postLink } from '../../telegram/links.ts';
 import { isEmptyQuery, parseQuery } from '../../text/query.ts';
@@ -102,6 +107,27 @@ export interface ArticleRow {
   sentAt: number;
   /** The channel post (t.me) when there is one, else the original URL. */
   link?: string;
+  /** Who published it (the site or feed), else the source it names. */
+  source?: string;
+  /** One line of the story around the matched words (the lead without a query). */
+  snippet?: SnippetPart[];
+  section?: Section;
+}
+
+export { storyText };
+
+/** The words a query matches with, for bolding in snippets. */
+export function queryWords(query: string): string[] {
+  const p = parseQuery(query);
+  return [...p.words, ...p.phrases.flat()];
+}
+
+/** The snippet as HTML: escaped, matched words in bold, isolated so it keeps its direction. */
+export function snippetHtml(parts: readonly SnippetPart[]): string {
+  const inner = parts
+    .map((p) => (p.bold ? `<b>${escapeHtml(p.text)}</b>` : escapeHtml(p.text)))
+    .join('');
+  return inner === '' ? '' : `${FSI}${inner}${PDI}`;
 }
 
 /** The best link to an article: its post in the first configured channel that has a link. */
@@ -109,13 +135,15 @@ export function chooseLink(
   article: Pick<StoredArticle, 'url'> | undefined,
   posts: readonly Post[],
   channels: readonly string[],
+  /** Public usernames by numeric chat id (getChat at start; telegram/links.ts). */
+  usernames: ReadonlyMap<string, string> = new Map(),
 ): string | undefined {
   const rank = (p: Post) => {
     const i = channels.indexOf(p.chat);
     return i === -1 ? channels.length : i;
   };
   for (const p of [...posts].sort((a, b) => rank(a) - rank(b))) {
-    const link = postLink(p.chat, p.chatId, p.messageId);
+    const link = postLink(p.chat, p.chatId, p.messageId, usernames.get(String(p.chatId)));
     if (link) return link;
   }
   return article?.url ? safeHref(article.url) : undefined;
@@ -123,24 +151,33 @@ export function chooseLink(
 
 /** Title, date and link of each article id (in order; ids no longer stored are left out). */
 export async function describeArticles(
-  s: Pick<Services, 'articles' | 'posts' | 'channels'>,
+  s: Pick<Services, 'articles' | 'posts' | 'channels'> & Partial<Pick<Services, 'redis' | 'keys'>>,
   items: readonly { id: string; sentAt: number }[],
+  words: readonly string[] = [],
 ): Promise<ArticleRow[]> {
   const ids = items.map((i) => i.id);
-  const [articles, postLists] = await Promise.all([
+  const [articles, postLists, usernames] = await Promise.all([
     s.articles.getMany(ids),
     Promise.all(ids.map((id) => s.posts.list(id))),
+    s.redis && s.keys ? readChannelNames(s.redis, s.keys) : new Map<string, string>(),
   ]);
   const rows: ArticleRow[] = [];
   items.forEach((item, i) => {
     const article = articles[i];
     if (!article) return;
-    const link = chooseLink(article, postLists[i] ?? [], s.channels);
+    const link = chooseLink(article, postLists[i] ?? [], s.channels, usernames);
+    const source = [article.publisher, article.source].find(
+      (x): x is string => typeof x === 'string' && x.trim() !== '',
+    );
+    const snippet = makeSnippet(storyText(article), words);
     rows.push({
       id: item.id,
       title: typeof article.title === 'string' ? article.title : '',
       sentAt: item.sentAt,
       ...(link ? { link } : {}),
+      ...(source ? { source: cutText(source, 60) } : {}),
+      ...(snippet.length > 0 ? { snippet } : {}),
+      ...(isSection(article.section) ? { section: article.section } : {}),
     });
   });
   return rows;
@@ -164,7 +201,10 @@ export function formatDate(ms: number, lang: Lang, timeZone: string): string {
   }).format(new Date(ms));
 }
 
-/** Two lines per article: number and linked headline, then the date. HTML, not yet marked. */
+/**
+ * Up to three lines per article: number and linked headline; source and date; one line of the
+ * story (matched words in bold). HTML, not yet marked.
+ */
 export function articleLines(
   row: ArticleRow,
   n: number,
@@ -175,7 +215,10 @@ export function articleLines(
   const title = escapeHtml(isolate(cutText(row.title, MAX_TITLE) || untitled));
   const href = row.link ? safeHref(row.link) : undefined;
   const headline = href ? `<a href="${escapeHtml(href)}">${title}</a>` : title;
-  return [`<b>${n}.</b> ${headline}`, `🗓 ${escapeHtml(formatDate(row.sentAt, lang, timeZone))}`];
+  const date = `🗓 ${escapeHtml(formatDate(row.sentAt, lang, timeZone))}`;
+  const meta = row.source ? `📰 ${escapeHtml(isolate(row.source))} · ${date}` : date;
+  const snippet = row.snippet ? snippetHtml(row.snippet) : '';
+  return [`<b>${n}.</b> ${headline}`, meta, ...(snippet ? [snippet] : [])];
 }
 
 export function searchText(lang: Lang) {
@@ -196,6 +239,13 @@ export function limitedText(lang: Lang, retryAfterMs: number): string {
 
 interface StoredQuery {
   q: string;
+  /** The section filter, when the query named one ("رياضة: …"). */
+  sec?: Section;
+}
+
+/** The section label shown in a header, in the reader's language. */
+export function sectionLabel(section: Section, lang: Lang): string {
+  return SECTION_NAMES[section][lang];
 }
 
 export interface SearchPage {
@@ -205,22 +255,29 @@ export interface SearchPage {
 
 /** Renders page `page` (from 0) of the search for `query`. */
 export async function renderSearchPage(
-  s: Pick<Services, 'search' | 'articles' | 'posts' | 'channels' | 'config'>,
+  s: Pick<Services, 'search' | 'articles' | 'posts' | 'channels' | 'config'> &
+    Partial<Pick<Services, 'redis' | 'keys'>>,
   query: string,
   page: number,
   lang: Lang,
   token: string,
+  section?: Section,
 ): Promise<SearchPage> {
   const t = textsFor(lang).search;
   const q = escapeHtml(isolate(cutText(query, 60)));
   const offset = page * PAGE_SIZE;
   // One extra hit says whether there is a next page, even when `total` is only an upper bound.
-  const result: SearchResult = await s.search.search(query, { offset, limit: PAGE_SIZE + 1 });
+  const result: SearchResult = await s.search.search(query, {
+    offset,
+    limit: PAGE_SIZE + 1,
+    ...(section ? { section } : {}),
+  });
   const hits = result.hits.slice(0, PAGE_SIZE);
-  const rows = await describeArticles(s, hits);
+  const rows = await describeArticles(s, hits, queryWords(query));
+  const inSection = section ? escapeHtml(t.inSection(sectionLabel(section, lang))) : undefined;
 
   if (result.mode === 'none' || (page === 0 && rows.length === 0)) {
-    const lines = [t.none(q)];
+    const lines = [t.none(q), ...(inSection ? [inSection] : [])];
     const unquoted = query
       .replace(/["«»“”„]/g, ' ')
       .replace(/\s+/g, ' ')
@@ -238,6 +295,7 @@ export async function renderSearchPage(
   // A later page can come out empty when a phrase query's total was only an upper bound.
   if (rows.length === 0) lines.push(escapeHtml(t.noMore));
   else lines.push(t.header(q, offset + 1, offset + rows.length, exact ? result.total : undefined));
+  if (inSection) lines.push(inSection);
   if (result.mode === 'any') lines.push(escapeHtml(t.anyWord));
   rows.forEach((row, i) => {
     lines.push('', ...articleLines(row, offset + i + 1, lang, s.config.TIME_ZONE, t.untitled));
@@ -253,7 +311,19 @@ export async function renderSearchPage(
   for (const [label, target] of buttons) {
     keyboard.text(label, callbackData.encode({ kind: 'searchPage', token, page: target }));
   }
-  return { html: markLines(lang, lines), ...(buttons.length > 0 ? { keyboard } : {}) };
+  // Without a filter, the sections of the first page's results, to narrow the search in one tap.
+  const sections = section || page > 0 ? [] : [...new Set(rows.flatMap((r) => r.section ?? []))];
+  if (sections.length > 0) {
+    keyboard.row();
+    for (const sec of sections.slice(0, 4)) {
+      keyboard.text(
+        `🏷 ${sectionLabel(sec, lang)}`,
+        callbackData.encode({ kind: 'searchSection', token, section: sec }),
+      );
+    }
+  }
+  const any = buttons.length > 0 || sections.length > 0;
+  return { html: markLines(lang, lines), ...(any ? { keyboard } : {}) };
 }
 
 // ---- the feature ---------------------------------------------------------------------------
@@ -267,9 +337,10 @@ export function createSearchFeature(
     Services,
     'search' | 'articles' | 'posts' | 'channels' | 'config' | 'redis' | 'keys' | 'logger'
   >,
-  deps: { limit?: UserLimiter } = {},
+  deps: { limit?: UserLimiter; stats?: ReaderStats } = {},
 ): Composer<BotContext> {
   const limit = deps.limit ?? createUserLimiter(s);
+  const stats = deps.stats ?? createReaderStats({ ...s, timeZone: s.config.TIME_ZONE });
   const c = new Composer<BotContext>();
 
   async function runSearch(ctx: BotContext, raw: string): Promise<void> {
@@ -282,15 +353,18 @@ export function createSearchFeature(
         await ctx.reply(limitedText(lang, taken.retryAfterMs), { parse_mode: 'HTML' });
       return;
     }
-    const checked = checkQuery(raw);
+    // "رياضة: الترجي" searches one section; the rest is the query.
+    const { section, rest } = splitSection(typeof raw === 'string' ? raw : '');
+    const checked = checkQuery(rest);
     if (!checked.ok) {
       await ctx.reply(refusalText(lang, checked.reason), { parse_mode: 'HTML' });
       return;
     }
     const token = randomBytes(9).toString('base64url');
-    const stored: StoredQuery = { q: checked.query };
+    const stored: StoredQuery = { q: checked.query, ...(section ? { sec: section } : {}) };
     await s.redis.set(s.keys.searchQuery(token), JSON.stringify(stored), 'EX', QUERY_TTL_SECONDS);
-    const page = await renderSearchPage(s, checked.query, 0, lang, token);
+    await stats.searched(checked.query);
+    const page = await renderSearchPage(s, checked.query, 0, lang, token, section);
     await ctx.reply(page.html, {
       parse_mode: 'HTML',
       link_preview_options: { is_disabled: true },
@@ -331,7 +405,8 @@ export function createSearchFeature(
         return;
       }
       await s.redis.expire(s.keys.searchQuery(token), QUERY_TTL_SECONDS);
-      const rendered = await renderSearchPage(s, stored.q, page, lang, token);
+      const sec = SECTIONS.find((x) => x === stored?.sec);
+      const rendered = await renderSearchPage(s, stored.q, page, lang, token, sec);
       try {
         await ctx.editMessageText(rendered.html, {
           parse_mode: 'HTML',
@@ -344,6 +419,40 @@ export function createSearchFeature(
           throw err;
         }
       }
+      await ctx.answerCallbackQuery();
+    }),
+  );
+
+  c.use(
+    callbackData.on('searchSection', async (ctx) => {
+      const { token, section } = ctx.callbackData;
+      const taken = await limit('page', ctx.from.id);
+      if (!taken.ok) {
+        const sec = Math.max(1, Math.ceil(taken.retryAfterMs / 1000));
+        await ctx.answerCallbackQuery({ text: ctx.t.search.limited(sec) });
+        return;
+      }
+      const key = s.keys.searchQuery(token);
+      const json = await s.redis.get(key);
+      let stored: StoredQuery | undefined;
+      try {
+        stored = json === null ? undefined : (JSON.parse(json) as StoredQuery);
+      } catch {
+        stored = undefined;
+      }
+      if (!stored || typeof stored.q !== 'string') {
+        await ctx.answerCallbackQuery({ text: ctx.t.search.expired, show_alert: true });
+        return;
+      }
+      // The token now stands for the filtered search, so Next/Previous keep the section.
+      const next: StoredQuery = { q: stored.q, sec: section };
+      await s.redis.set(key, JSON.stringify(next), 'EX', QUERY_TTL_SECONDS);
+      const rendered = await renderSearchPage(s, stored.q, 0, ctx.lang, token, section);
+      await ctx.editMessageText(rendered.html, {
+        parse_mode: 'HTML',
+        link_preview_options: { is_disabled: true },
+        ...(rendered.keyboard ? { reply_markup: rendered.keyboard } : {}),
+      });
       await ctx.answerCallbackQuery();
     }),
   );
