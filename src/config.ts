@@ -70,6 +70,13 @@ const schema = z.object({
   BUILD_THREADS: int(1, 1, 16),
   BUILD_TIMEOUT_MS: int(15_000, 100, 600_000),
   BUILD_MEMORY_MB: int(256, 16, 8192),
+  // Operations (issue 13): the queue dashboard and status page, and paid broadcasts for alerts.
+  DASHBOARD_USER: z
+    .string()
+    .regex(/^[\x21-\x39\x3b-\x7e]{1,64}$/, 'printable ASCII, no colon')
+    .optional(),
+  DASHBOARD_PASSWORD: z.string().min(12, 'at least 12 characters').max(256).optional(),
+  PAID_BROADCAST_PER_SECOND: int(0, 0, 1000),
 });
 
 /** Every variable, as the schema reads it: the token and the channels may be missing. */

@@ -1,6 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import { Gauge, Registry } from 'prom-client';
 import type { Services } from '../services.ts';
+import { createOperatorRoutes } from './operator.ts';
 
 /**
  * /healthz (Redis answers → 200, else 503) and /metrics (Prometheus text). The numbers come
@@ -54,16 +55,20 @@ export function createMetrics(s: Pick<Services, 'posts' | 'dedupe' | 'queues'>):
 }
 
 export async function startHttpServer(
-  s: Pick<Services, 'redis' | 'posts' | 'dedupe' | 'queues' | 'logger'>,
+  s: Pick<Services, 'redis' | 'posts' | 'dedupe' | 'queues' | 'logger'> &
+    Partial<Pick<Services, 'config' | 'sourceStore' | 'articles' | 'channels' | 'keys'>>,
   port: number,
 ): Promise<Server> {
   const registry = createMetrics(s);
+  // /dashboard and /status (http/operator.ts): off unless DASHBOARD_USER/PASSWORD are set.
+  const operator = createOperatorRoutes(s);
   const server = createServer((req, res) => {
     const path = (req.url ?? '/').split('?')[0];
     const reply = (status: number, type: string, body: string) => {
       res.writeHead(status, { 'content-type': type });
       res.end(body);
     };
+    if (operator?.handles(path ?? '/')) return operator.handle(req, res);
     if (req.method !== 'GET') return reply(405, 'text/plain', 'method not allowed\n');
     if (path === '/healthz') {
       s.redis.ping().then(
