@@ -1,6 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import { Gauge, Registry } from 'prom-client';
 import type { Services } from '../services.ts';
+import { createMetricsStore } from '../store/metrics.ts';
 import { createOperatorRoutes } from './operator.ts';
 
 /**
@@ -25,6 +26,18 @@ export function createMetrics(s: Pick<Services, 'posts' | 'dedupe' | 'queues'>):
           'prioritized',
         );
         for (const [state, n] of Object.entries(counts)) this.set({ queue: queue.name, state }, n);
+      }
+    },
+  });
+  new Gauge({
+    name: 'newsbot_queue_depth',
+    help: 'Jobs not yet started in each queue (waiting + prioritized + delayed)',
+    labelNames: ['queue'],
+    registers: [registry],
+    async collect() {
+      for (const queue of s.queues.all) {
+        const c = await queue.getJobCounts('waiting', 'prioritized', 'delayed');
+        this.set({ queue: queue.name }, (c.waiting ?? 0) + (c.prioritized ?? 0) + (c.delayed ?? 0));
       }
     },
   });
@@ -55,11 +68,13 @@ export function createMetrics(s: Pick<Services, 'posts' | 'dedupe' | 'queues'>):
 }
 
 export async function startHttpServer(
-  s: Pick<Services, 'redis' | 'posts' | 'dedupe' | 'queues' | 'logger'> &
-    Partial<Pick<Services, 'config' | 'sourceStore' | 'articles' | 'channels' | 'keys'>>,
+  s: Pick<Services, 'redis' | 'keys' | 'posts' | 'dedupe' | 'queues' | 'logger'> &
+    Partial<Pick<Services, 'config' | 'sourceStore' | 'articles' | 'channels'>>,
   port: number,
 ): Promise<Server> {
   const registry = createMetrics(s);
+  // The workers' counters and histograms, kept in Redis (store/metrics.ts).
+  const observed = createMetricsStore(s);
   // /dashboard and /status (http/operator.ts): off unless DASHBOARD_USER/PASSWORD are set.
   const operator = createOperatorRoutes(s);
   const server = createServer((req, res) => {
@@ -78,8 +93,8 @@ export async function startHttpServer(
       return;
     }
     if (path === '/metrics') {
-      registry.metrics().then(
-        (text) => reply(200, registry.contentType, text),
+      Promise.all([registry.metrics(), observed.render()]).then(
+        ([text, more]) => reply(200, registry.contentType, text + more),
         (err: unknown) => {
           s.logger.warn(
             { err: err instanceof Error ? err.message : String(err) },

@@ -6,6 +6,7 @@ import type { Logger } from '../logger.ts';
 import type { ArticleStore, StoredArticle } from '../store/articles.ts';
 import type { FollowStore, Lang } from '../store/follows.ts';
 import type { Keys } from '../store/keys.ts';
+import type { MetricsStore } from '../store/metrics.ts';
 import type { Post } from '../store/posts.ts';
 import type { RateGate } from '../store/rate-gate.ts';
 import { articleToIndexDoc } from '../store/search-index.ts';
@@ -105,6 +106,8 @@ export async function queueAlertMatch(
 }
 
 export interface AlertDeps {
+  /** Counters and histograms for /metrics (store/metrics.ts); none in some tests. */
+  metrics?: MetricsStore;
   api: Api;
   redis: Redis;
   keys: Keys;
@@ -168,6 +171,7 @@ export function createAlertProcessor(deps: AlertDeps) {
     if (!admitted.ok) return delay(admitted.waitMs);
 
     const text = formatAlert(data);
+    const sendStart = performance.now();
     try {
       await api.sendMessage(
         chat,
@@ -179,14 +183,17 @@ export function createAlertProcessor(deps: AlertDeps) {
       switch (failure.kind) {
         case 'rate':
           log.warn({ retryAfterMs: failure.retryAfterMs }, 'Telegram asked us to slow down');
+          deps.metrics?.inc('newsbot_telegram_429_total', { op: 'alert' });
           await gate.penalize(chat, failure.retryAfterMs);
           return delay(failure.retryAfterMs);
         case 'parse':
+          deps.metrics?.inc('newsbot_fallbacks_total', { kind: 'html_to_plain' });
           await job.updateData({ ...data, plain: true });
           return delay(1);
         case 'transient': {
           const failures = (data.failures ?? 0) + 1;
           if (failures >= MAX_TRANSIENT_FAILURES) throw new UnrecoverableError(failure.reason);
+          deps.metrics?.inc('newsbot_job_retries_total', { queue: 'alerts' });
           await job.updateData({ ...data, failures });
           return delay(transientBackoff(failures));
         }
@@ -212,6 +219,10 @@ export function createAlertProcessor(deps: AlertDeps) {
       .sadd(keys.alerted(data.articleId), chat)
       .expire(keys.alerted(data.articleId), RECORD_TTL_SECONDS)
       .exec();
+    deps.metrics?.observe('newsbot_send_seconds', (performance.now() - sendStart) / 1000, {
+      kind: 'alert',
+    });
+    deps.metrics?.inc('newsbot_alerts_sent_total');
     return { sent: true };
   }
 

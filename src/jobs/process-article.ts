@@ -6,6 +6,7 @@ import type { Article } from '../article/types.ts';
 import type { Logger } from '../logger.ts';
 import type { ArticleStore, StoredArticle } from '../store/articles.ts';
 import type { Dedupe, Duplicate } from '../store/dedupe.ts';
+import type { MetricsStore } from '../store/metrics.ts';
 import type { PostStore } from '../store/posts.ts';
 import type { ArticleBuilder } from '../workers/build-pool.ts';
 import { type ArticleJob, type PublishJob, postJobId, type Queues } from './queues.ts';
@@ -14,6 +15,8 @@ import { type ArticleJob, type PublishJob, postJobId, type Queues } from './queu
 const AHEAD = 1e12;
 
 export interface ProcessDeps {
+  /** Counters and histograms for /metrics (store/metrics.ts); none in some tests. */
+  metrics?: MetricsStore;
   articles: ArticleStore;
   posts: PostStore;
   dedupe: Dedupe;
@@ -107,6 +110,7 @@ export function createArticleProcessor(deps: ProcessDeps) {
 
     async function drop(a: StoredArticle, d: Duplicate): Promise<ArticleOutcome> {
       await dedupe.recordDropped(a, d);
+      deps.metrics?.inc('newsbot_duplicates_dropped_total', { reason: d.reason });
       log.info(
         { articleId: a.id, duplicateOf: d.duplicateOf, reason: d.reason, similarity: d.similarity },
         'duplicate dropped',
