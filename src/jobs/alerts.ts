@@ -167,24 +167,25 @@ export function createAlertProcessor(deps: AlertDeps) {
       return { skipped: 'already alerted' };
     }
 
-    const admitted = await gate.admitSoon(chat);
+    // With paid broadcasts on, alerts take the paid bucket (up to 1000/s) and say so to Telegram.
+    const paid = { paid: gate.paidBroadcast };
+    const admitted = await gate.admitSoon(chat, '', paid);
     if (!admitted.ok) return delay(admitted.waitMs);
 
     const text = formatAlert(data);
     const sendStart = performance.now();
     try {
-      await api.sendMessage(
-        chat,
-        data.plain ? text.plain : text.html,
-        data.plain ? {} : { parse_mode: 'HTML' },
-      );
+      await api.sendMessage(chat, data.plain ? text.plain : text.html, {
+        ...(data.plain ? {} : { parse_mode: 'HTML' as const }),
+        ...(gate.paidBroadcast ? { allow_paid_broadcast: true } : {}),
+      });
     } catch (err) {
       const failure = classifySendError(err);
       switch (failure.kind) {
         case 'rate':
           log.warn({ retryAfterMs: failure.retryAfterMs }, 'Telegram asked us to slow down');
           deps.metrics?.inc('newsbot_telegram_429_total', { op: 'alert' });
-          await gate.penalize(chat, failure.retryAfterMs);
+          await gate.penalize(chat, failure.retryAfterMs, paid);
           return delay(failure.retryAfterMs);
         case 'parse':
           deps.metrics?.inc('newsbot_fallbacks_total', { kind: 'html_to_plain' });
