@@ -114,6 +114,13 @@ const schema = z.object({
   // are asked of Telegram again (getChat), so links follow a renamed or newly public channel.
   POST_FOLLOW_BUTTON: bool(false),
   CHANNEL_REFRESH_MINUTES: int(360, 0, 7 * 24 * 60),
+  // Operations (issue 13): the queue dashboard and status page, and paid broadcasts for alerts.
+  DASHBOARD_USER: z
+    .string()
+    .regex(/^[\x21-\x39\x3b-\x7e]{1,64}$/, 'printable ASCII, no colon')
+    .optional(),
+  DASHBOARD_PASSWORD: z.string().min(12, 'at least 12 characters').max(256).optional(),
+  PAID_BROADCAST_PER_SECOND: int(0, 0, 1000),
 });
 
 /** Every variable, as the schema reads it: the token and the channels may be missing. */

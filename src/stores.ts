@@ -23,6 +23,7 @@ export type StoresConfig = Pick<
   | 'CHANNEL_RATE_PER_MINUTE'
   | 'PRIVATE_RATE_PER_MINUTE'
   | 'DEDUPE_WINDOW_HOURS'
+  | 'PAID_BROADCAST_PER_SECOND'
 >;
 
 export interface StoresOptions {
@@ -78,6 +79,7 @@ export function createStores(config: StoresConfig, opts: StoresOptions = {}): St
         globalPerSecond: config.SEND_RATE_PER_SECOND,
         chatPerMinute: config.CHANNEL_RATE_PER_MINUTE,
         privatePerMinute: config.PRIVATE_RATE_PER_MINUTE,
+        paidPerSecond: config.PAID_BROADCAST_PER_SECOND,
       },
     }),
     dedupe: createDedupe({ redis, keys, windowMs: config.DEDUPE_WINDOW_HOURS * 3_600_000 }),

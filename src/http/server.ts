@@ -2,6 +2,8 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import { Gauge, Registry } from 'prom-client';
 import type { Services } from '../services.ts';
+import { createMetricsStore } from '../store/metrics.ts';
+import { createOperatorRoutes } from './operator.ts';
 import type { WebhookRoute } from './webhook.ts';
 
 /**
@@ -26,6 +28,18 @@ export function createMetrics(s: Pick<Services, 'posts' | 'dedupe' | 'queues'>):
           'prioritized',
         );
         for (const [state, n] of Object.entries(counts)) this.set({ queue: queue.name, state }, n);
+      }
+    },
+  });
+  new Gauge({
+    name: 'newsbot_queue_depth',
+    help: 'Jobs not yet started in each queue (waiting + prioritized + delayed)',
+    labelNames: ['queue'],
+    registers: [registry],
+    async collect() {
+      for (const queue of s.queues.all) {
+        const c = await queue.getJobCounts('waiting', 'prioritized', 'delayed');
+        this.set({ queue: queue.name }, (c.waiting ?? 0) + (c.prioritized ?? 0) + (c.delayed ?? 0));
       }
     },
   });
@@ -78,10 +92,15 @@ function hasBearer(req: IncomingMessage, token: string): boolean {
 }
 
 export async function startHttpServer(
-  s: Pick<Services, 'redis' | 'posts' | 'dedupe' | 'queues' | 'logger'>,
+  s: Pick<Services, 'redis' | 'keys' | 'posts' | 'dedupe' | 'queues' | 'logger'> &
+    Partial<Pick<Services, 'config' | 'sourceStore' | 'articles' | 'channels' | 'routes'>>,
   opts: HttpOptions,
 ): Promise<Server> {
   const registry = createMetrics(s);
+  // The workers' counters and histograms, kept in Redis (store/metrics.ts).
+  const observed = createMetricsStore(s);
+  // /dashboard and /status (http/operator.ts): off unless DASHBOARD_USER/PASSWORD are set.
+  const operator = createOperatorRoutes(s);
   const server = createServer((req, res) => {
     const path = (req.url ?? '/').split('?')[0];
     const reply = (status: number, type: string, body: string) => {
@@ -90,6 +109,8 @@ export async function startHttpServer(
     };
     // Webhook mode: Telegram's updates (http/webhook.ts), POST with the secret header.
     if (opts.webhook && path === opts.webhook.path) return opts.webhook.handle(req, res);
+    // /dashboard and /status (http/operator.ts), behind their own login.
+    if (operator?.handles(path ?? '/')) return operator.handle(req, res);
     if (req.method !== 'GET') return reply(405, 'text/plain', 'method not allowed\n');
     if (path === '/healthz') {
       s.redis.ping().then(
@@ -104,8 +125,8 @@ export async function startHttpServer(
         res.end('unauthorized\n');
         return;
       }
-      registry.metrics().then(
-        (text) => reply(200, registry.contentType, text),
+      Promise.all([registry.metrics(), observed.render()]).then(
+        ([text, more]) => reply(200, registry.contentType, text + more),
         (err: unknown) => {
           s.logger.warn(
             { err: err instanceof Error ? err.message : String(err) },

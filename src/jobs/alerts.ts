@@ -9,6 +9,7 @@ import { readChannelNames } from '../store/channel-names.ts';
 import { type DigestStore, userTarget } from '../store/digests.ts';
 import type { FollowStore, Lang } from '../store/follows.ts';
 import type { Keys } from '../store/keys.ts';
+import type { MetricsStore } from '../store/metrics.ts';
 import type { Post } from '../store/posts.ts';
 import type { RateGate } from '../store/rate-gate.ts';
 import { articleToIndexDoc } from '../store/search-index.ts';
@@ -145,6 +146,8 @@ export async function queueAlertMatch(
 }
 
 export interface AlertDeps {
+  /** Counters and histograms for /metrics (store/metrics.ts); none in some tests. */
+  metrics?: MetricsStore;
   api: Api;
   redis: RedisClient;
   keys: Keys;
@@ -250,29 +253,34 @@ export function createAlertProcessor(deps: AlertDeps) {
       }
     }
 
-    const admitted = await gate.admitSoon(chat);
+    // With paid broadcasts on, alerts take the paid bucket (up to 1000/s) and say so to Telegram.
+    const paid = { paid: gate.paidBroadcast };
+    const admitted = await gate.admitSoon(chat, '', paid);
     if (!admitted.ok) return delay(admitted.waitMs);
 
     const text = formatAlert(data);
+    const sendStart = performance.now();
     try {
-      await api.sendMessage(
-        chat,
-        data.plain ? text.plain : text.html,
-        data.plain ? {} : { parse_mode: 'HTML' },
-      );
+      await api.sendMessage(chat, data.plain ? text.plain : text.html, {
+        ...(data.plain ? {} : { parse_mode: 'HTML' as const }),
+        ...(gate.paidBroadcast ? { allow_paid_broadcast: true } : {}),
+      });
     } catch (err) {
       const failure = classifySendError(err);
       switch (failure.kind) {
         case 'rate':
           log.warn({ retryAfterMs: failure.retryAfterMs }, 'Telegram asked us to slow down');
-          await gate.penalize(chat, failure.retryAfterMs);
+          deps.metrics?.inc('newsbot_telegram_429_total', { op: 'alert' });
+          await gate.penalize(chat, failure.retryAfterMs, paid);
           return delay(failure.retryAfterMs);
         case 'parse':
+          deps.metrics?.inc('newsbot_fallbacks_total', { kind: 'html_to_plain' });
           await job.updateData({ ...data, plain: true });
           return delay(1);
         case 'transient': {
           const failures = (data.failures ?? 0) + 1;
           if (failures >= MAX_TRANSIENT_FAILURES) throw new UnrecoverableError(failure.reason);
+          deps.metrics?.inc('newsbot_job_retries_total', { queue: 'alerts' });
           await job.updateData({ ...data, failures });
           return delay(transientBackoff(failures));
         }
@@ -298,6 +306,10 @@ export function createAlertProcessor(deps: AlertDeps) {
       .sadd(keys.alerted(data.articleId), chat)
       .expire(keys.alerted(data.articleId), RECORD_TTL_SECONDS)
       .exec();
+    deps.metrics?.observe('newsbot_send_seconds', (performance.now() - sendStart) / 1000, {
+      kind: 'alert',
+    });
+    deps.metrics?.inc('newsbot_alerts_sent_total');
     return { sent: true };
   }
 

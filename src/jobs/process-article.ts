@@ -7,6 +7,7 @@ import type { Logger } from '../logger.ts';
 import type { ArticleStore, StoredArticle } from '../store/articles.ts';
 import type { Dedupe, Duplicate } from '../store/dedupe.ts';
 import type { DigestStore } from '../store/digests.ts';
+import type { MetricsStore } from '../store/metrics.ts';
 import type { PostStore } from '../store/posts.ts';
 import type { RouteStore } from '../store/routes.ts';
 import type { ArticleBuilder } from '../workers/build-pool.ts';
@@ -17,6 +18,8 @@ import { chooseTargets } from './routes.ts';
 const AHEAD = 1e12;
 
 export interface ProcessDeps {
+  /** Counters and histograms for /metrics (store/metrics.ts); none in some tests. */
+  metrics?: MetricsStore;
   articles: ArticleStore;
   posts: PostStore;
   dedupe: Dedupe;
@@ -136,6 +139,7 @@ export function createArticleProcessor(deps: ProcessDeps) {
 
     async function drop(a: StoredArticle, d: Duplicate): Promise<ArticleOutcome> {
       await dedupe.recordDropped(a, d);
+      deps.metrics?.inc('newsbot_duplicates_dropped_total', { reason: d.reason });
       log.info(
         { articleId: a.id, duplicateOf: d.duplicateOf, reason: d.reason, similarity: d.similarity },
         'duplicate dropped',

@@ -2,6 +2,7 @@ import { DelayedError, type Job, UnrecoverableError } from 'bullmq';
 import type { Api } from 'grammy';
 import type { Logger } from '../logger.ts';
 import type { ArticleStore, StoredArticle } from '../store/articles.ts';
+import type { MetricsStore } from '../store/metrics.ts';
 import type { Post, PostStore } from '../store/posts.ts';
 import type { RateGate } from '../store/rate-gate.ts';
 import { type PostJob, postJobId, type Queues } from './queues.ts';
@@ -15,6 +16,8 @@ export interface PublishDeps {
   posts: PostStore;
   gate: RateGate;
   logger: Logger;
+  /** Counters and histograms for /metrics (store/metrics.ts); none in some tests. */
+  metrics?: MetricsStore;
   /** Tells the editors' chat about a post that cannot go out (no-op when none is configured). */
   notifyEditors: (text: string) => Promise<void>;
   /** Runs after a post exists (search index, alerts); must be safe to run twice. */
@@ -87,8 +90,12 @@ export function createPostProcessor(deps: PublishDeps) {
       log.warn('re-sending after an interrupted attempt: this post may appear twice');
     }
     let sent: Awaited<ReturnType<typeof sendPostOnce>>;
+    const sendStart = performance.now();
     try {
       sent = await sendPostOnce(api, chat, article, job.data, await followButton(article));
+      deps.metrics?.observe('newsbot_send_seconds', (performance.now() - sendStart) / 1000, {
+        kind: 'post',
+      });
     } catch (err) {
       const failure = classifySendError(err);
       if (failure.kind !== 'transient' || failure.answered)
@@ -96,20 +103,24 @@ export function createPostProcessor(deps: PublishDeps) {
       switch (failure.kind) {
         case 'rate':
           log.warn({ retryAfterMs: failure.retryAfterMs }, 'Telegram asked us to slow down');
+          deps.metrics?.inc('newsbot_telegram_429_total', { op: 'post' });
           await gate.penalize(chat, failure.retryAfterMs);
           return delay(failure.retryAfterMs);
         case 'parse':
           log.warn({ reason: failure.reason }, 'Telegram refused the HTML; sending plain text');
+          deps.metrics?.inc('newsbot_fallbacks_total', { kind: 'html_to_plain' });
           await job.updateData({ ...job.data, plain: true });
           return delay(1);
         case 'photo':
           log.warn({ reason: failure.reason }, 'Telegram could not use the image; sending text');
+          deps.metrics?.inc('newsbot_fallbacks_total', { kind: 'photo_to_text' });
           await job.updateData({ ...job.data, noPhoto: true });
           return delay(1);
         case 'transient': {
           const failures = (job.data.failures ?? 0) + 1;
           if (failures >= MAX_TRANSIENT_FAILURES) return giveUp(failure.reason);
           log.warn({ reason: failure.reason, failures }, 'send failed; retrying');
+          deps.metrics?.inc('newsbot_job_retries_total', { queue: 'posts' });
           await job.updateData({ ...job.data, failures });
           return delay(transientBackoff(failures));
         }
@@ -127,6 +138,11 @@ export function createPostProcessor(deps: PublishDeps) {
       kind: sent.kind,
     };
     await posts.record(post);
+    // From the producer's receipt (RawArticle.receivedAt, set when it is enqueued) to the post.
+    deps.metrics?.observe(
+      'newsbot_enqueue_to_post_seconds',
+      (Date.now() - Date.parse(article.receivedAt)) / 1000,
+    );
     log.info({ messageId: post.messageId, kind: post.kind }, 'posted');
     await wakeNext();
     await deps.afterPost?.(post, article);

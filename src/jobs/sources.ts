@@ -5,6 +5,7 @@ import type { RedisClient } from '../redis.ts';
 import { safeHttpUrl } from '../sources/feed.ts';
 import { fetchPolicy, type PollDeps, type PollOutcome, pollSource } from '../sources/poll.ts';
 import type { Keys } from '../store/keys.ts';
+import type { MetricsStore } from '../store/metrics.ts';
 import {
   createSourceStore,
   SOURCE_ID_RE,
@@ -266,6 +267,8 @@ export function slugFromUrl(url: string): string {
 
 /** What the poll worker needs from the services. */
 export interface SourceWorkerDeps {
+  /** Counters and histograms for /metrics (store/metrics.ts); none in some tests. */
+  metrics?: MetricsStore;
   config: Config;
   logger: PollDeps['logger'];
   sources: Sources;
@@ -309,6 +312,7 @@ export async function createPollProcessor(
   }
   return async (job) => {
     const outcome = await pollSource(deps, job.data.sourceId);
+    s.metrics?.inc('newsbot_polls_total', { source: job.data.sourceId, result: outcome.status });
     if (outcome.status === 'skipped' && outcome.reason === 'missing') {
       // The source was removed but its scheduler survived: stop the ticks.
       await s.sources.queue.removeJobScheduler(schedulerId(job.data.sourceId));

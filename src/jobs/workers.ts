@@ -1,6 +1,7 @@
 import { type Processor, Worker } from 'bullmq';
 import type { Services } from '../services.ts';
 import type { StoredArticle } from '../store/articles.ts';
+import { createMetricsStore } from '../store/metrics.ts';
 import type { Post } from '../store/posts.ts';
 import { createAlertProcessor } from './alerts.ts';
 import { createDigestProcessor, scheduleCatchup, syncDigestSchedulers } from './digests.ts';
@@ -26,12 +27,14 @@ export interface WorkerHooks {
 
 /** Starts one worker per queue of the table (jobs/queues.ts), each with its table options. */
 export async function startWorkers(s: Services, hooks: WorkerHooks = {}) {
+  // Counters and histograms in Redis, so /metrics in any process shows every worker's numbers.
+  const metrics = createMetricsStore(s);
   const processors: { [N in QueueName]: Processor<QueueJobs[N]> } = {
-    articles: createArticleProcessor({ ...s, sendToReview: hooks.sendToReview }),
-    posts: createPostProcessor({ ...s, afterPost: hooks.afterPost }),
-    alerts: createAlertProcessor(s),
+    articles: createArticleProcessor({ ...s, metrics, sendToReview: hooks.sendToReview }),
+    posts: createPostProcessor({ ...s, metrics, afterPost: hooks.afterPost }),
+    alerts: createAlertProcessor({ ...s, metrics }),
     // Also repairs the feed schedulers (one poll job per source per tick).
-    sources: await createPollProcessor(s),
+    sources: await createPollProcessor({ ...s, metrics }),
     digests: createDigestProcessor(s),
   };
   // Repairs the digest schedulers from the routes (a scheduler lost with a Redis restore).
@@ -49,6 +52,9 @@ export async function startWorkers(s: Services, hooks: WorkerHooks = {}) {
       ...workerOptions(name, s.config),
     });
     worker.on('failed', (job, err) => {
+      // A failed attempt with attempts left is a retry (BullMQ re-runs it after its backoff).
+      if (job && job.attemptsMade < (job.opts.attempts ?? 1))
+        metrics.inc('newsbot_job_retries_total', { queue: name });
       s.logger.warn({ queue: name, jobId: job?.id, err: err.message }, 'job failed');
     });
     worker.on('error', (err) => s.logger.error({ queue: name, err: err.message }, 'worker error'));

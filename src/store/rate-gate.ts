@@ -20,6 +20,16 @@ export interface RateLimits {
   chatPerMinute: number;
   /** Sends per minute to one private chat. */
   privatePerMinute: number;
+  /**
+   * Paid broadcasts (Bot API allow_paid_broadcast, up to 1000/s, billed in Stars past the free
+   * 30/s): sends that ask for it share this bucket instead of the global one. 0 or unset: off.
+   */
+  paidPerSecond?: number;
+}
+
+/** Which global bucket a send takes: the free one, or the paid-broadcast one when enabled. */
+export interface SendClass {
+  paid?: boolean;
 }
 
 export type GateResult = { ok: true } | { ok: false; waitMs: number; reason: 'order' | 'rate' };
@@ -87,6 +97,12 @@ export function createRateGate({
   limits: RateLimits;
 }) {
   const globalInterval = (1000 / limits.globalPerSecond) * SAFETY;
+  const paidPerSecond = limits.paidPerSecond ?? 0;
+  const paidInterval = paidPerSecond > 0 ? (1000 / paidPerSecond) * SAFETY : globalInterval;
+  const bucket = (cls: SendClass) =>
+    cls.paid && paidPerSecond > 0
+      ? { key: keys.rate('paid'), interval: paidInterval }
+      : { key: keys.rate('global'), interval: globalInterval };
   const chatInterval = (chat: string) =>
     (60_000 / (isPrivateChat(chat) ? limits.privatePerMinute : limits.chatPerMinute)) * SAFETY;
 
@@ -94,11 +110,12 @@ export function createRateGate({
    * Asks to send one message to `chat` now. With `orderMember`, the send must also be the
    * oldest entry of the chat's pending set. On ok the rate slot is taken.
    */
-  async function admit(chat: string, orderMember = ''): Promise<GateResult> {
+  async function admit(chat: string, orderMember = '', cls: SendClass = {}): Promise<GateResult> {
+    const global = bucket(cls);
     const res = (await gateScript(
       redis,
-      [keys.pending(chat), keys.rate(`chat:${chat}`), keys.rate('global')],
-      [orderMember, chatInterval(chat), globalInterval],
+      [keys.pending(chat), keys.rate(`chat:${chat}`), global.key],
+      [orderMember, chatInterval(chat), global.interval],
     )) as [number, number];
     if (res[0] === 0) return { ok: true };
     return { ok: false, waitMs: Math.max(1, res[1]), reason: res[0] === 1 ? 'order' : 'rate' };
@@ -106,6 +123,8 @@ export function createRateGate({
 
   return {
     admit,
+    /** True when paid broadcasts are configured: alert sends then pass allow_paid_broadcast. */
+    paidBroadcast: paidPerSecond > 0,
 
     /**
      * admit(), but a rate wait of up to 250 ms is slept here and asked again: a delayed BullMQ
@@ -113,10 +132,10 @@ export function createRateGate({
      * would cap the send rate near 10/s. Longer waits, and waits for a chat's line ('order'),
      * come back to the caller, which parks the job in Redis.
      */
-    async admitSoon(chat: string, orderMember = ''): Promise<GateResult> {
+    async admitSoon(chat: string, orderMember = '', cls: SendClass = {}): Promise<GateResult> {
       for (let i = 0; ; i++) {
         const asked = Date.now();
-        const admitted = await admit(chat, orderMember);
+        const admitted = await admit(chat, orderMember, cls);
         // A slot granted long before this process could act on it (a busy event loop, a slow
         // round trip) would go out late, bunched with the next: take a fresh one instead.
         if (admitted.ok && Date.now() - asked > STALE_SLOT_MS && i < 3) continue;
@@ -131,11 +150,12 @@ export function createRateGate({
      * Honours a 429: nothing more goes to this chat, nor to any chat, before retry_after has
      * passed. Telegram does not say which limit was hit, so both buckets are pushed back.
      */
-    async penalize(chat: string, retryAfterMs: number): Promise<void> {
+    async penalize(chat: string, retryAfterMs: number, cls: SendClass = {}): Promise<void> {
+      const global = bucket(cls);
       await penalizeScript(
         redis,
-        [keys.rate(`chat:${chat}`), keys.rate('global')],
-        [Math.ceil(retryAfterMs), chatInterval(chat), globalInterval],
+        [keys.rate(`chat:${chat}`), global.key],
+        [Math.ceil(retryAfterMs), chatInterval(chat), global.interval],
       );
     },
   };
