@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import type { NewSource, SourceStatus } from '../jobs/sources.ts';
-import { fetchPolicy, probeSource } from '../sources/poll.ts';
+import { fetchPolicy } from '../sources/http.ts';
+import { probeSource } from '../sources/poll.ts';
 import { type CliContext, type Command, withSources } from './context.ts';
 import { clean, intervalOption, UsageError } from './io.ts';
 import { exportOpml, importOpml, OPML_USAGE } from './sources-opml.ts';

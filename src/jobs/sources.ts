@@ -3,7 +3,8 @@ import type { Config } from '../config.ts';
 import { CodedError } from '../errors.ts';
 import type { RedisClient } from '../redis.ts';
 import { safeHttpUrl } from '../sources/feed.ts';
-import { fetchPolicy, type PollDeps, type PollOutcome, pollSource } from '../sources/poll.ts';
+import { fetchPolicy } from '../sources/http.ts';
+import { type PollDeps, type PollOutcome, pollSource } from '../sources/poll.ts';
 import type { Keys } from '../store/keys.ts';
 import type { MetricsStore } from '../store/metrics.ts';
 import {

@@ -42,8 +42,6 @@ const MAX_BACKOFF_MS = 6 * 3_600_000;
 const FEED_ACCEPT =
   'application/rss+xml, application/atom+xml, application/feed+json, application/rdf+xml;q=0.9, application/xml;q=0.9, text/xml;q=0.9, application/json;q=0.8, text/html;q=0.7, */*;q=0.5';
 
-export { fetchPolicy } from './http.ts';
-
 /** True for the errors that are the source's fault (and count against its health). */
 export function isSourceError(err: unknown): err is FetchError | FeedError | ArticleError {
   return err instanceof FetchError || err instanceof FeedError || err instanceof ArticleError;

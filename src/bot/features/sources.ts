@@ -4,8 +4,8 @@ import { type NewSource, parseInterval, SourceError } from '../../jobs/sources.t
 import type { SourcesTexts } from '../../locales/texts.ts';
 import type { Services } from '../../services.ts';
 import { FeedError } from '../../sources/feed.ts';
-import { FetchError } from '../../sources/http.ts';
-import { describeError, fetchPolicy, isSourceError, probeSource } from '../../sources/poll.ts';
+import { FetchError, fetchPolicy } from '../../sources/http.ts';
+import { describeError, isSourceError, probeSource } from '../../sources/poll.ts';
 import type { Source, SourceHealth } from '../../store/sources.ts';
 import { safeLine } from '../../text/sanitize.ts';
 import type { BotContext } from '../context.ts';
