@@ -1,6 +1,7 @@
 import { DelayedError, type Job, type Queue, UnrecoverableError } from 'bullmq';
 import type { Api } from 'grammy';
 import type { Section } from '../article/types.ts';
+import { textsFor } from '../locales/index.ts';
 import type { Logger } from '../logger.ts';
 import type { RedisClient } from '../redis.ts';
 import type { ArticleStore, StoredArticle } from '../store/articles.ts';
@@ -264,12 +265,17 @@ export function createDigestProcessor(deps: DigestDeps) {
     return rankStories(stories, at).slice(0, MAX_DIGEST_STORIES);
   }
 
-  const heading = (personal: boolean) =>
-    `${personal ? '🔔 موجز متابعاتك' : '📰 موجز الأخبار'} · ${new Intl.DateTimeFormat('ar', {
+  // A channel's digest is in the channel's language (Arabic); a subscriber's in theirs.
+  const heading = async (user: number | undefined) => {
+    const lang = user === undefined ? 'ar' : ((await digestStore.userDigest(user))?.lang ?? 'ar');
+    const title = user === undefined ? '📰 موجز الأخبار' : textsFor(lang).digest.personalHeading;
+    const date = new Intl.DateTimeFormat(lang, {
       timeZone: deps.config.TIME_ZONE,
       dateStyle: 'medium',
       timeStyle: 'short',
-    }).format(new Date())}`;
+    }).format(new Date());
+    return `${title} · ${date}`;
+  };
 
   return async (job: Job<DigestJob>, token?: string) => {
     const { target } = job.data;
@@ -296,7 +302,7 @@ export function createDigestProcessor(deps: DigestDeps) {
     }
     const stories = await storiesOf(run.items);
     const user = userOfTarget(target);
-    const parts = formatDigest(stories, heading(user !== undefined));
+    const parts = formatDigest(stories, await heading(user));
     const { chat, thread } = user === undefined ? parseTargetKey(target) : { chat: String(user) };
     // A subscriber's digest takes their private chat's bucket, a target's its line's.
     const bucket = user === undefined ? target : chat;

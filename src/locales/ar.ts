@@ -192,6 +192,7 @@ export const ar: Texts = {
       'الاستخدام: /digest daily 8:00 أو /digest hourly أو /digest weekly fri 8:00 أو /digest off',
     set: (when: string) => `✅ سيصلك موجز لمتابعاتك ${when}.`,
     off: 'أُوقف موجزك. التنبيهات الزائدة عن الحد في الساعة تنتظر ملخص الساعة التالية.',
+    personalHeading: '🔔 موجز متابعاتك',
   },
   access: {
     editorsOnly: 'عذراً، هذا الأمر للمحررين فقط.',

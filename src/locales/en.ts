@@ -196,6 +196,7 @@ export const en: Texts = {
     usage: 'Usage: /digest daily 8:00, /digest hourly, /digest weekly fri 8:00, or /digest off',
     set: (when: string) => `✅ You will get a digest of your follows ${when}.`,
     off: 'Your digest is off. Alerts over the hourly cap now wait for the next hourly catch-up.',
+    personalHeading: '🔔 Your follows digest',
   },
   access: {
     editorsOnly: 'Sorry, this command is for editors only.',

@@ -267,6 +267,8 @@ export interface DigestTexts {
   usage: string;
   set: (when: string) => string;
   off: string;
+  /** The first line of a subscriber's own digest, before the date. */
+  personalHeading: string;
 }
 
 /** Everything the bot says to a person, by feature. */

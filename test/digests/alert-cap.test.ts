@@ -91,4 +91,16 @@ describe('alerts: the hourly cap, and over-cap alerts in the next digest', () =>
     await new Promise((r) => setTimeout(r, 1000));
     expect(t.fake.messages(WITHOUT.id)).toHaveLength(beforeB + 1);
   });
+
+  it("heads a subscriber's digest in the subscriber's language", async () => {
+    const EN: UserSpec = { id: 7203, first_name: 'Sam', language_code: 'en' };
+    expect((await t.ask(EN, '/digest daily 8:00')).text).toMatch(/daily@08:00/);
+    const [latest] = await t.posts.timeline({ count: 1 });
+    await t.stores.digestStore.collect(userTarget(EN.id), latest!.id);
+    const before = t.fake.messages(EN.id).length;
+    await t.queues.digests.add('digest', { target: userTarget(EN.id) });
+    const [digest] = (await t.fake.waitForMessages(EN.id, before + 1)).slice(before);
+    expect(digest!.text).toContain('Your follows digest');
+    expect(digest!.text).not.toContain('موجز متابعاتك');
+  });
 });

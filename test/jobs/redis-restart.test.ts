@@ -19,7 +19,10 @@ describe('Redis restart mid-run', () => {
     const articles = antSample(100);
     for (const a of articles)
       await t.enqueueText(antAsText(a), { url: a.url, publisher: a.source });
-    await t.start();
+    // A job lock longer than the outage and the reconnect backoff (up to 2 s): with the suite's
+    // 2 s lock, a job could be taken as stalled and run again while its send was being recorded,
+    // which posts it twice (the at-least-once window the inflight mark warns about).
+    await t.start({ JOB_LOCK_MS: '10000' });
     await until(() => t.fake.messages(CHANNEL.id).length >= 30, { what: '30 posts' });
 
     await server.stop();
