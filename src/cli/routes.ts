@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { Api } from 'grammy';
 import { buildArticle } from '../article/pipeline.ts';
+import { SECTIONS } from '../article/types.ts';
 import type { Config } from '../config.ts';
 import { syncDigestSchedulers } from '../jobs/digests.ts';
 import { createQueues } from '../jobs/queues.ts';
@@ -12,7 +13,6 @@ import {
   matchRoute,
   parseRoute,
   ROUTE_SYNTAX,
-  SECTIONS,
 } from '../jobs/routes.ts';
 import type { Stores } from '../stores.ts';
 import type { CliContext, Command } from './context.ts';

@@ -1,5 +1,6 @@
 import type { Api } from 'grammy';
-import type { Section } from '../article/types.ts';
+import { SECTIONS, type Section } from '../article/types.ts';
+import { isSection } from '../search/sections.ts';
 import type { RouteStore } from '../store/routes.ts';
 import {
   type DigestSchedule,
@@ -13,20 +14,6 @@ import { matchesPrepared, type PreparedDoc, parseQuery, prepareDoc } from '../te
 // Routes (issue 12 §2): the one place that decides where an article goes. The syntax parser
 // (shared by /route add and `cli routes add`), the matcher with its reasons (`routes test`), the
 // fan-out to targets (jobs/process-article.ts) and the check that the bot may post in a target.
-
-export const SECTIONS = [
-  'politics',
-  'economy',
-  'sport',
-  'culture',
-  'technology',
-  'society',
-  'local',
-  'international',
-  'misc',
-] as const satisfies readonly Section[];
-
-const isSection = (s: string): s is Section => (SECTIONS as readonly string[]).includes(s);
 
 const CHAT_RE = /^(-?\d{1,20}|@[A-Za-z][A-Za-z0-9_]{3,31})$/;
 const SOURCE_RE = /^[a-z0-9][a-z0-9_-]{0,63}$/i;

@@ -1,21 +1,9 @@
-import type { Section } from '../article/types.ts';
+import { SECTIONS, type Section } from '../article/types.ts';
 import { normalizeForMatch } from '../text/normalize.ts';
 
 // Sections as readers name them: "/search رياضة: الترجي" or "/search sport: Tunis". The index
 // keeps each article's section as one more posting list (sectionTerm), so a filter is one
 // list read and one merge.
-
-export const SECTIONS: readonly Section[] = [
-  'politics',
-  'economy',
-  'sport',
-  'culture',
-  'technology',
-  'society',
-  'local',
-  'international',
-  'misc',
-];
 
 /** Display names, Arabic and English. */
 export const SECTION_NAMES: Readonly<Record<Section, { ar: string; en: string }>> = {

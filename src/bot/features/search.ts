@@ -1,8 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { Composer, GrammyError, InlineKeyboard } from 'grammy';
 import type { Section } from '../../article/types.ts';
+import { SECTIONS } from '../../article/types.ts';
 import type { RedisClient } from '../../redis.ts';
-import { isSection, SECTION_NAMES, SECTIONS, splitSection } from '../../search/sections.ts';
+import { isSection, SECTION_NAMES, splitSection } from '../../search/sections.ts';
 import { makeSnippet, type SnippetPart, storyText } from '../../search/snippet.ts';
 import type { Services } from '../../services.ts';
 import type { StoredArticle } from '../../store/articles.ts';
