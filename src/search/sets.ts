@@ -48,8 +48,11 @@ export function uniteAll(lists: readonly Postings[], combine: Combine): Postings
   return lists.reduce((a, b) => unite(a, b, combine), NO_POSTINGS);
 }
 
-/** Docs in both lists, scores summed (capped at 255). */
-export function intersect(a: Postings, b: Postings): Postings {
+/** `a`'s score alone: `b` only filters (a section filter is no match). */
+export const firstScore: Combine = (x) => x;
+
+/** Docs in both lists; their scores combined by `combine` (summed, capped at 255, by default). */
+export function intersect(a: Postings, b: Postings, combine: Combine = sumScore): Postings {
   const size = Math.min(a.docs.length, b.docs.length);
   const docs = new Uint32Array(size);
   const scores = new Uint8Array(size);
@@ -63,7 +66,7 @@ export function intersect(a: Postings, b: Postings): Postings {
     else if (y < x) j++;
     else {
       docs[n] = x;
-      scores[n++] = sumScore(a.scores[i++] ?? 0, b.scores[j++] ?? 0);
+      scores[n++] = combine(a.scores[i++] ?? 0, b.scores[j++] ?? 0);
     }
   }
   return { docs: docs.subarray(0, n), scores: scores.subarray(0, n) };

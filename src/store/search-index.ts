@@ -21,7 +21,7 @@ import {
   topRanked,
 } from '../search/rank.ts';
 import { isSection, sectionTerm } from '../search/sections.ts';
-import { withoutDocs } from '../search/sets.ts';
+import { firstScore, intersect, withoutDocs } from '../search/sets.ts';
 import {
   checkDoc,
   createTermCache,
@@ -186,28 +186,6 @@ export function articleToIndexDoc(a: StoredArticle, sentAt: number): IndexDoc {
 
 /** Longest title kept for the closeness tie-break (a real headline is far shorter). */
 const MAX_INDEX_TITLE = 300;
-
-/** Docs of `a` that are also in `b`, keeping `a`'s scores (a filter, not a match). */
-function keepIn(a: Postings, b: Postings): Postings {
-  const docs = new Uint32Array(Math.min(a.docs.length, b.docs.length));
-  const scores = new Uint8Array(docs.length);
-  let i = 0;
-  let j = 0;
-  let n = 0;
-  while (i < a.docs.length && j < b.docs.length) {
-    const x = a.docs[i] ?? 0;
-    const y = b.docs[j] ?? 0;
-    if (x < y) i++;
-    else if (y < x) j++;
-    else {
-      docs[n] = x;
-      scores[n++] = a.scores[i] ?? 0;
-      i++;
-      j++;
-    }
-  }
-  return { docs: docs.subarray(0, n), scores: scores.subarray(0, n) };
-}
 
 // FNV-1a over UTF-16 units: spreads ids over the id HASHes.
 function idBucket(id: string): number {
@@ -395,7 +373,7 @@ export function createSearchIndex({
 
     const cands = findCandidates(plan, lists, dead);
     const inSection = section ? decodePostings(lists.get(sectionTerm(section)), true) : undefined;
-    const only = (c: Postings): Postings => (inSection ? keepIn(c, inSection) : c);
+    const only = (c: Postings): Postings => (inSection ? intersect(c, inSection, firstScore) : c);
     const words = close ? [...p.words, ...p.phrases.flat()] : [];
     const first = await page(g, only(cands.all), plan.phrases, late, offset, limit, words);
     if (first.total > 0) return { mode: 'all', ...first };

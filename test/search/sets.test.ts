@@ -4,6 +4,7 @@ import { NO_POSTINGS, type Postings } from '../../src/search/codec.ts';
 import {
   type Combine,
   dropDead,
+  firstScore,
   intersect,
   intersectAll,
   maxScore,
@@ -70,6 +71,15 @@ describe('posting set algebra against a Set model', () => {
         expect(toModel(intersect(toPostings(a), toPostings(b)))).toEqual(
           sorted(modelIntersection(a, b)),
         );
+      }),
+    );
+  });
+
+  it("intersect with firstScore filters: the docs of both, each with the first list's score", () => {
+    fc.assert(
+      fc.property(modelArb, modelArb, (a, b) => {
+        const kept: Model = new Map([...a].filter(([doc]) => b.has(doc)));
+        expect(toModel(intersect(toPostings(a), toPostings(b), firstScore))).toEqual(sorted(kept));
       }),
     );
   });
